@@ -1,0 +1,251 @@
+using System.Text.Json;
+
+namespace Valar.Validation.Requests;
+
+/// <summary>
+/// OpenAI Chat Completions: <c>messages[].content</c> is a string, null, or parts; a part of type
+/// <c>image_url</c> carries <c>image_url: {url, detail}</c>. Every other field is skipped untouched.
+/// </summary>
+internal static class ChatCompletionsParser
+{
+    public static bool ParseRoot(ref Utf8JsonReader reader, ParseContext context)
+    {
+        var sawMessages = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("model"u8))
+            {
+                reader.Read();
+                if (!context.ReadModel(ref reader))
+                {
+                    return false;
+                }
+            }
+            else if (reader.ValueTextEquals("messages"u8))
+            {
+                reader.Read();
+                sawMessages = true;
+                if (!ParseMessages(ref reader, context))
+                {
+                    return false;
+                }
+            }
+            else if (reader.ValueTextEquals("stream"u8))
+            {
+                reader.Read();
+                context.ReadStream(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return sawMessages || context.Fail("messages", "required");
+    }
+
+    private static bool ParseMessages(ref Utf8JsonReader reader, ParseContext context)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return context.Fail("messages", "expected an array of messages");
+        }
+
+        for (var index = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; index++)
+        {
+            if (!ParseMessage(ref reader, context, $"messages[{index}]"))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool ParseMessage(ref Utf8JsonReader reader, ParseContext context, string path)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return context.Fail(path, "expected an object");
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (!reader.ValueTextEquals("content"u8))
+            {
+                reader.Read();
+                reader.Skip();
+                continue;
+            }
+
+            reader.Read();
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.String or JsonTokenType.Null:
+                    break;
+                case JsonTokenType.StartArray:
+                    if (!ParseParts(ref reader, context, $"{path}.content"))
+                    {
+                        return false;
+                    }
+
+                    break;
+                default:
+                    return context.Fail($"{path}.content", "expected a string, an array of content parts, or null");
+            }
+        }
+
+        return true;
+    }
+
+    private static bool ParseParts(ref Utf8JsonReader reader, ParseContext context, string path)
+    {
+        for (var index = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; index++)
+        {
+            if (!ParsePart(ref reader, context, $"{path}[{index}]"))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool ParsePart(ref Utf8JsonReader reader, ParseContext context, string path)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return context.Fail(path, "expected an object");
+        }
+
+        var type = PartType.Missing;
+        var imageUrl = default(ImageUrlObject);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("type"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    return context.Fail($"{path}.type", "expected a string");
+                }
+
+                type = reader.ValueTextEquals("image_url"u8) ? PartType.ImageUrl : PartType.Other;
+            }
+            else if (reader.ValueTextEquals("image_url"u8))
+            {
+                reader.Read();
+                if (!ImageUrlObject.TryRead(ref reader, context, $"{path}.image_url", out imageUrl))
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return type switch
+        {
+            PartType.Missing => context.Fail($"{path}.type", "required"),
+            PartType.ImageUrl => imageUrl.AddTo(context, $"{path}.image_url"),
+            _ => true,
+        };
+    }
+
+    private enum PartType
+    {
+        Missing,
+        ImageUrl,
+        Other,
+    }
+
+    /// <summary>What an <c>image_url</c> field held; judged only once the part's type is known.</summary>
+    private readonly struct ImageUrlObject
+    {
+        private readonly ReadOnlyMemory<byte> _url;
+        private readonly string? _detail;
+        private readonly string? _problemPath;
+        private readonly string? _problem;
+
+        private ImageUrlObject(ReadOnlyMemory<byte> url, string? detail, string? problemPath, string? problem)
+        {
+            _url = url;
+            _detail = detail;
+            _problemPath = problemPath;
+            _problem = problem;
+            IsPresent = true;
+        }
+
+        public bool IsPresent { get; }
+
+        public static bool TryRead(ref Utf8JsonReader reader, ParseContext context, string path, out ImageUrlObject value)
+        {
+            value = default;
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                value = new ImageUrlObject(default, null, path, "expected an object with a 'url' string");
+                return true;
+            }
+
+            ReadOnlyMemory<byte>? url = null;
+            string? detail = null;
+            string? problemPath = null;
+            string? problem = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("url"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        url = context.GetUtf8String(ref reader);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                        (problemPath, problem, url) = ($"{path}.url", "expected a string", null);
+                    }
+                }
+                else if (reader.ValueTextEquals("detail"u8))
+                {
+                    reader.Read();
+                    if (!context.TryReadDetail(ref reader, $"{path}.detail", out detail))
+                    {
+                        return false;
+                    }
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            if (problem is null && url is null)
+            {
+                (problemPath, problem) = ($"{path}.url", "required");
+            }
+
+            value = new ImageUrlObject(url ?? default, detail, problemPath, problem);
+            return true;
+        }
+
+        public bool AddTo(ParseContext context, string path)
+        {
+            if (!IsPresent)
+            {
+                return context.Fail(path, "required for a part of type 'image_url'");
+            }
+
+            return _problem is not null
+                ? context.Fail(_problemPath!, _problem)
+                : context.AddImageFromUrlText(_url, $"{path}.url", _detail);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.Text.Json;
+
+namespace Valar.Validation.Requests;
+
+/// <summary>Reads a request body of any surface into the images it carries, in one pass over the UTF-8 bytes.</summary>
+public static class RequestParser
+{
+    /// <summary>Images kept per request; more are counted but not kept, so a hostile body cannot grow the list without bound.</summary>
+    public const int DefaultImageCollectionLimit = 1024;
+
+    private static readonly JsonReaderOptions ReaderOptions = new()
+    {
+        CommentHandling = JsonCommentHandling.Disallow,
+        AllowTrailingCommas = false,
+        MaxDepth = 64,
+    };
+
+    /// <summary>
+    /// Parses <paramref name="body"/>. The returned images slice <paramref name="body"/>, which must outlive them.
+    /// </summary>
+    public static ParseResult Parse(ApiSurface surface, ReadOnlyMemory<byte> body, int imageCollectionLimit = DefaultImageCollectionLimit)
+    {
+        var context = new ParseContext(body, imageCollectionLimit);
+        var reader = new Utf8JsonReader(body.Span, ReaderOptions);
+        try
+        {
+            if (!reader.Read())
+            {
+                return Malformed("the body is empty");
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                return ParseResult.Failure(new ValidationError(ValidationErrorCode.InvalidRequest, "body: expected a JSON object", "body"));
+            }
+
+            var parsed = surface switch
+            {
+                ApiSurface.ChatCompletions => ChatCompletionsParser.ParseRoot(ref reader, context),
+                ApiSurface.Responses => ResponsesParser.ParseRoot(ref reader, context),
+                ApiSurface.Messages => MessagesParser.ParseRoot(ref reader, context),
+                _ => throw new ArgumentOutOfRangeException(nameof(surface), surface, null),
+            };
+            if (!parsed)
+            {
+                return ParseResult.Failure(context.Error!);
+            }
+
+            // Reading past the root object surfaces trailing garbage as a JsonException.
+            reader.Read();
+        }
+        catch (JsonException exception)
+        {
+            return Malformed(exception.Message);
+        }
+        catch (InvalidOperationException)
+        {
+            // Utf8JsonReader.GetString refuses strings that are not valid UTF-8.
+            return Malformed("a string is not valid UTF-8");
+        }
+
+        if (context.Model is null)
+        {
+            context.Fail("model", "required");
+            return ParseResult.Failure(context.Error!);
+        }
+
+        return ParseResult.Success(new ParsedRequest(surface, context.Model, context.Images, context.ImageCount, context.Stream));
+    }
+
+    private static ParseResult Malformed(string reason) =>
+        ParseResult.Failure(new ValidationError(ValidationErrorCode.MalformedJson, $"request body is not valid JSON: {reason}"));
+}
