@@ -1,0 +1,255 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Valar.Validation.Images;
+
+/// <summary>
+/// Names bytes that are not a supported image, so a refusal can say what was sent. Patterns follow the WHATWG
+/// MIME Sniffing Standard (image, archive, text and HTML patterns) plus ISO-BMFF <c>ftyp</c> brands for AVIF and HEIF.
+/// </summary>
+internal static class UnsupportedTypeSniffer
+{
+    /// <summary>The WHATWG resource header length: the most bytes sniffing looks at.</summary>
+    private const int ResourceHeaderLength = 1445;
+
+    private const int FtypOffset = 4;
+    private const int MajorBrandOffset = 8;
+    private const int CompatibleBrandsOffset = 16;
+    private const int BrandLength = 4;
+
+    private static ReadOnlySpan<byte> Bmp => "BM"u8;
+
+    private static ReadOnlySpan<byte> TiffLittleEndian => "II*\0"u8;
+
+    private static ReadOnlySpan<byte> TiffBigEndian => "MM\0*"u8;
+
+    private static ReadOnlySpan<byte> Icon =>
+    [
+        0x00, // reserved
+        0x00,
+        0x01, // type 1: icon
+        0x00,
+    ];
+
+    private static ReadOnlySpan<byte> Cursor =>
+    [
+        0x00, // reserved
+        0x00,
+        0x02, // type 2: cursor (also served as image/x-icon)
+        0x00,
+    ];
+
+    private static ReadOnlySpan<byte> Pdf => "%PDF-"u8;
+
+    private static ReadOnlySpan<byte> Ftyp => "ftyp"u8;
+
+    private static ReadOnlySpan<byte> Riff => "RIFF"u8;
+
+    private static ReadOnlySpan<byte> Wave => "WAVE"u8;
+
+    private static ReadOnlySpan<byte> Avi => "AVI "u8;
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    private static ReadOnlySpan<byte> Utf16BigEndianBom => [0xFE, 0xFF];
+
+    private static ReadOnlySpan<byte> Utf16LittleEndianBom => [0xFF, 0xFE];
+
+    private static ReadOnlySpan<byte> SvgTag => "<svg"u8;
+
+    private static ReadOnlySpan<byte> XmlDeclaration => "<?xml"u8;
+
+    private static ReadOnlySpan<byte> HtmlComment => "<!--"u8;
+
+    /// <summary>Whitespace bytes as WHATWG defines them: tab, LF, FF, CR, space.</summary>
+    private static readonly SearchValues<byte> Whitespace = SearchValues.Create([0x09, 0x0A, 0x0C, 0x0D, 0x20]);
+
+    /// <summary>WHATWG "binary data bytes": controls other than tab, LF, FF, CR and ESC.</summary>
+    private static readonly SearchValues<byte> BinaryDataBytes = SearchValues.Create(
+        [0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x0B, 0x0E, 0x0F, 0x10, 0x11, 0x12, 0x13,
+         0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1A, 0x1C, 0x1D, 0x1E, 0x1F]);
+
+    /// <summary>WHATWG HTML patterns; each must be followed by a space or '&gt;'.</summary>
+    private static readonly string[] HtmlTags =
+    [
+        "<!DOCTYPE HTML", "<HTML", "<HEAD", "<SCRIPT", "<IFRAME", "<H1", "<DIV", "<FONT", "<TABLE", "<A",
+        "<STYLE", "<TITLE", "<B", "<BODY", "<BR", "<P",
+    ];
+
+    private static readonly string[] AvifBrands = ["avif", "avis"];
+
+    private static readonly string[] HeicBrands = ["heic", "heix", "heim", "heis", "hevc", "hevx"];
+
+    private static readonly string[] HeifBrands = ["mif1", "msf1"];
+
+    private static readonly string[] Mp4Brands = ["isom", "iso2", "iso4", "iso5", "iso6", "mp41", "mp42", "avc1", "dash"];
+
+    /// <summary>In priority order: an AVIF file usually lists <c>mif1</c> too.</summary>
+    private static readonly (string[] Brands, string MediaType)[] BrandFamilies =
+    [
+        (AvifBrands, "image/avif"),
+        (HeicBrands, "image/heic"),
+        (HeifBrands, "image/heif"),
+        (Mp4Brands, "video/mp4"),
+    ];
+
+    public static string Sniff(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            return ImageMediaTypes.OctetStream;
+        }
+
+        var header = data[..Math.Min(data.Length, ResourceHeaderLength)];
+        if (header.StartsWith(Bmp))
+        {
+            return "image/bmp";
+        }
+
+        if (header.StartsWith(TiffLittleEndian) || header.StartsWith(TiffBigEndian))
+        {
+            return "image/tiff";
+        }
+
+        if (header.StartsWith(Icon) || header.StartsWith(Cursor))
+        {
+            return "image/x-icon";
+        }
+
+        if (header.StartsWith(Pdf))
+        {
+            return "application/pdf";
+        }
+
+        if (header.Length >= MajorBrandOffset + BrandLength && header.Slice(FtypOffset, 4).SequenceEqual(Ftyp))
+        {
+            return SniffIsoBaseMediaFile(header);
+        }
+
+        if (header.Length >= 12 && header.StartsWith(Riff))
+        {
+            var formType = header.Slice(8, 4);
+            if (formType.SequenceEqual(Wave))
+            {
+                return "audio/wav";
+            }
+
+            if (formType.SequenceEqual(Avi))
+            {
+                return "video/avi";
+            }
+        }
+
+        return SniffText(header);
+    }
+
+    private static string SniffIsoBaseMediaFile(ReadOnlySpan<byte> header)
+    {
+        var boxSize = BinaryPrimitives.ReadUInt32BigEndian(header);
+        var boxEnd = (int)Math.Clamp(boxSize, (uint)(MajorBrandOffset + BrandLength), (uint)header.Length);
+        var major = header.Slice(MajorBrandOffset, BrandLength);
+        var compatible = boxEnd > CompatibleBrandsOffset ? header[CompatibleBrandsOffset..boxEnd] : [];
+
+        // The major brand decides; the compatible brands only when it names none of these.
+        foreach (var (brands, mediaType) in BrandFamilies)
+        {
+            if (IsAnyBrand(major, brands))
+            {
+                return mediaType;
+            }
+        }
+
+        foreach (var (brands, mediaType) in BrandFamilies)
+        {
+            for (var offset = 0; offset + BrandLength <= compatible.Length; offset += BrandLength)
+            {
+                if (IsAnyBrand(compatible.Slice(offset, BrandLength), brands))
+                {
+                    return mediaType;
+                }
+            }
+        }
+
+        return ImageMediaTypes.OctetStream;
+    }
+
+    private static bool IsAnyBrand(ReadOnlySpan<byte> brand, string[] brands)
+    {
+        foreach (var candidate in brands)
+        {
+            if (Ascii.Equals(brand, candidate))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string SniffText(ReadOnlySpan<byte> header)
+    {
+        if (header.StartsWith(Utf16BigEndianBom) || header.StartsWith(Utf16LittleEndianBom))
+        {
+            return "text/plain";
+        }
+
+        var text = header.StartsWith(Utf8Bom) ? header[Utf8Bom.Length..] : header;
+        var start = text.IndexOfAnyExcept(Whitespace);
+        var markup = start < 0 ? [] : text[start..];
+        if (StartsWithIgnoreCase(markup, SvgTag))
+        {
+            return "image/svg+xml";
+        }
+
+        foreach (var tag in HtmlTags)
+        {
+            if (StartsWithTag(markup, tag))
+            {
+                return "text/html";
+            }
+        }
+
+        // An SVG file may open with an XML declaration, a DOCTYPE or a comment before its root element.
+        if (!markup.IsEmpty && markup[0] == (byte)'<' && ContainsIgnoreCase(markup, SvgTag))
+        {
+            return "image/svg+xml";
+        }
+
+        if (markup.StartsWith(HtmlComment))
+        {
+            return "text/html";
+        }
+
+        if (markup.StartsWith(XmlDeclaration))
+        {
+            return "text/xml";
+        }
+
+        return header.ContainsAny(BinaryDataBytes) ? ImageMediaTypes.OctetStream : "text/plain";
+    }
+
+    private static bool StartsWithTag(ReadOnlySpan<byte> markup, string tag) =>
+        markup.Length > tag.Length
+        && Ascii.EqualsIgnoreCase(markup[..tag.Length], tag)
+        && markup[tag.Length] is (byte)' ' or (byte)'>';
+
+    private static bool StartsWithIgnoreCase(ReadOnlySpan<byte> data, ReadOnlySpan<byte> prefix) =>
+        data.Length >= prefix.Length && Ascii.EqualsIgnoreCase(data[..prefix.Length], prefix);
+
+    private static bool ContainsIgnoreCase(ReadOnlySpan<byte> data, ReadOnlySpan<byte> value)
+    {
+        for (var i = data.IndexOf((byte)'<'); i >= 0; )
+        {
+            if (StartsWithIgnoreCase(data[i..], value))
+            {
+                return true;
+            }
+
+            var next = data[(i + 1)..].IndexOf((byte)'<');
+            i = next < 0 ? -1 : i + 1 + next;
+        }
+
+        return false;
+    }
+}
