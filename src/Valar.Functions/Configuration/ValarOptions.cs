@@ -1,0 +1,59 @@
+using Valar.Validation.Models;
+
+namespace Valar.Functions.Configuration;
+
+/// <summary>The <c>Valar</c> configuration section (appsettings.json, then environment variables such as <c>Valar__Fetch__TimeoutSeconds</c>).</summary>
+public sealed class ValarOptions
+{
+    public const string SectionName = "Valar";
+
+    /// <summary>
+    /// Largest request body accepted. The default fits the largest legal request: 20 images of 20 MiB as base64
+    /// (20 × 27,962,028 bytes) plus 16 MiB for text and JSON.
+    /// </summary>
+    public long MaxRequestBodyBytes { get; init; } = 576L * 1024 * 1024;
+
+    /// <summary>Bytes of request bodies held in memory at once, across requests; further large requests wait for room.</summary>
+    public long MaxBufferedBodyBytes { get; init; } = 2L * 1024 * 1024 * 1024;
+
+    public FetchSettings Fetch { get; init; } = new();
+
+    /// <summary>Limits for configured models that do not set their own.</summary>
+    public LimitSettings Defaults { get; init; } = new();
+
+    public List<ModelSettings> Models { get; init; } = [];
+}
+
+public sealed class FetchSettings
+{
+    public int TimeoutSeconds { get; init; } = 10;
+
+    public int MaxRedirects { get; init; } = 5;
+
+    /// <summary>Extra networks (CIDR) image URLs may point at, e.g. <c>127.0.0.1/32</c> for Azurite in development.</summary>
+    public List<string> AllowedNetworks { get; init; } = [];
+
+    public string UserAgent { get; init; } = "Valar.Functions/1.0 (image validation)";
+}
+
+public sealed class LimitSettings
+{
+    public int MaxImages { get; init; } = ModelLimits.DefaultMaxImages;
+
+    public long MaxImageBytes { get; init; } = ModelLimits.DefaultMaxImageBytes;
+
+    public long MaxTotalMediaBytes { get; init; } = ModelLimits.DefaultMaxTotalMediaBytes;
+}
+
+public sealed class ModelSettings
+{
+    public string Id { get; init; } = "";
+
+    public bool SupportsImages { get; init; }
+
+    public int? MaxImages { get; init; }
+
+    public long? MaxImageBytes { get; init; }
+
+    public long? MaxTotalMediaBytes { get; init; }
+}

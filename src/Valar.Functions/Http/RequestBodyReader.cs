@@ -1,0 +1,173 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Http.Features;
+using Valar.Functions.Configuration;
+using Valar.Validation;
+
+namespace Valar.Functions.Http;
+
+/// <summary>
+/// Buffers a request body once, into a single array of exactly its size, within the size limit and the shared
+/// memory budget. The validator then works on slices of that array; nothing else copies the body.
+/// </summary>
+public sealed class RequestBodyReader
+{
+    /// <summary>How long a request waits for room in the memory budget before it is turned away with 503.</summary>
+    public static readonly TimeSpan BudgetWait = TimeSpan.FromSeconds(30);
+
+    private const int ChunkSize = 1024 * 1024;
+
+    private readonly long _maxBytes;
+    private readonly BodyBufferBudget _budget;
+
+    public RequestBodyReader(ValarOptions options, BodyBufferBudget budget)
+    {
+        if (options.MaxRequestBodyBytes is <= 0 or > int.MaxValue - 64)
+        {
+            throw new InvalidOperationException($"Configuration Valar:MaxRequestBodyBytes must be between 1 and {int.MaxValue - 64}.");
+        }
+
+        _maxBytes = options.MaxRequestBodyBytes;
+        _budget = budget;
+    }
+
+    public long MaxBytes => _maxBytes;
+
+    public async Task<BodyReadResult> ReadAsync(HttpRequest request, CancellationToken cancellationToken = default)
+    {
+        var declaredLength = request.ContentLength;
+        if (declaredLength > _maxBytes)
+        {
+            return BodyReadResult.TooLarge(_maxBytes);
+        }
+
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            sizeFeature.MaxRequestBodySize = _maxBytes;
+        }
+
+        try
+        {
+            return declaredLength is { } length
+                ? await ReadKnownLengthAsync(request.Body, (int)length, cancellationToken).ConfigureAwait(false)
+                : await ReadChunkedAsync(request.Body, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return BodyReadResult.TooLarge(_maxBytes);
+        }
+    }
+
+    private async Task<BodyReadResult> ReadKnownLengthAsync(Stream body, int length, CancellationToken cancellationToken)
+    {
+        if (!await _budget.TryReserveAsync(length, BudgetWait, cancellationToken).ConfigureAwait(false))
+        {
+            return BodyReadResult.Busy();
+        }
+
+        var reservation = new RequestBody(_budget, default, length);
+        try
+        {
+            var buffer = GC.AllocateUninitializedArray<byte>(length);
+            var filled = 0;
+            while (filled < length)
+            {
+                var read = await body.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                filled += read;
+            }
+
+            // Drop the placeholder without releasing: the returned body now owns the reservation.
+            return BodyReadResult.Success(new RequestBody(_budget, buffer.AsMemory(0, filled), length));
+        }
+        catch
+        {
+            reservation.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<BodyReadResult> ReadChunkedAsync(Stream body, CancellationToken cancellationToken)
+    {
+        var chunks = new List<byte[]>();
+        long total = 0;
+        long reserved = 0;
+        try
+        {
+            while (true)
+            {
+                if (!await _budget.TryReserveAsync(ChunkSize, BudgetWait, cancellationToken).ConfigureAwait(false))
+                {
+                    return BodyReadResult.Busy();
+                }
+
+                reserved += ChunkSize;
+                var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+                chunks.Add(chunk);
+                var filled = 0;
+                while (filled < ChunkSize)
+                {
+                    var read = await body.ReadAsync(chunk.AsMemory(filled, ChunkSize - filled), cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    filled += read;
+                }
+
+                total += filled;
+                if (total > _maxBytes)
+                {
+                    return BodyReadResult.TooLarge(_maxBytes);
+                }
+
+                if (filled < ChunkSize)
+                {
+                    break;
+                }
+            }
+
+            var content = GC.AllocateUninitializedArray<byte>((int)total);
+            var offset = 0;
+            foreach (var chunk in chunks)
+            {
+                var count = (int)Math.Min(ChunkSize, total - offset);
+                chunk.AsSpan(0, count).CopyTo(content.AsSpan(offset));
+                offset += count;
+            }
+
+            var result = BodyReadResult.Success(new RequestBody(_budget, content, reserved));
+            reserved = 0;
+            return result;
+        }
+        finally
+        {
+            foreach (var chunk in chunks)
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
+            }
+
+            if (reserved > 0)
+            {
+                _budget.Release(reserved);
+            }
+        }
+    }
+}
+
+/// <summary>A buffered body, or why there is none.</summary>
+public readonly record struct BodyReadResult(RequestBody? Body, ValidationError? Error, bool IsBusy)
+{
+    public static BodyReadResult Success(RequestBody body) => new(body, null, false);
+
+    public static BodyReadResult TooLarge(long maximum) => new(
+        null,
+        new ValidationError(ValidationErrorCode.BodyTooLarge, $"request body too large: exceeds maximum of {maximum} bytes"),
+        false);
+
+    public static BodyReadResult Busy() => new(null, null, true);
+}

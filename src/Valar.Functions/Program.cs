@@ -1,0 +1,4 @@
+using Valar.Functions;
+
+var app = ValarApp.Build(args);
+await app.RunAsync().ConfigureAwait(false);

@@ -1,0 +1,106 @@
+using System.Buffers;
+using System.Buffers.Text;
+using Valar.Validation.Images;
+
+namespace Valar.Validation;
+
+/// <summary>
+/// Checks 6–8 on an image's content — decoded size, detected type, declared type — for bytes in hand
+/// (a download, an upload) and for base64 text, which is never decoded beyond the header the type needs.
+/// </summary>
+public static class ImageContentChecker
+{
+    /// <summary>Decoded bytes looked at first; enough for every header except a JPEG with large metadata.</summary>
+    private const int InitialHeaderBytes = 4096;
+
+    /// <summary>Checks raw image bytes.</summary>
+    /// <param name="content">The whole image.</param>
+    /// <param name="declaredMediaType">The type the sender claimed, or null when none was claimed.</param>
+    /// <param name="maxImageBytes">The per-image limit.</param>
+    /// <param name="path">JSON path for the error, or null.</param>
+    public static ImageCheckResult CheckBytes(ReadOnlySpan<byte> content, string? declaredMediaType, long maxImageBytes, string? path = null)
+    {
+        if (content.Length > maxImageBytes)
+        {
+            return ImageCheckResult.Invalid(new ValidationError(ValidationErrorCode.ImageTooLarge, ErrorMessages.ImageTooLarge(maxImageBytes), path), content.Length);
+        }
+
+        return Classify(ImageInspector.Inspect(content, isComplete: true), content.Length, declaredMediaType, path);
+    }
+
+    /// <summary>
+    /// Checks base64 text. Well-formedness is one vectorized scan, the decoded size follows from length and padding,
+    /// and only the header prefix is decoded, into a pooled buffer.
+    /// </summary>
+    public static ImageCheckResult CheckBase64(ReadOnlySpan<byte> base64Utf8, string? declaredMediaType, long maxImageBytes, string? path = null)
+    {
+        if (!Base64.IsValid(base64Utf8, out var decodedLength))
+        {
+            return ImageCheckResult.Invalid(new ValidationError(ValidationErrorCode.InvalidBase64, ErrorMessages.InvalidBase64(path), path));
+        }
+
+        if (decodedLength > maxImageBytes)
+        {
+            return ImageCheckResult.Invalid(new ValidationError(ValidationErrorCode.ImageTooLarge, ErrorMessages.ImageTooLarge(maxImageBytes), path), decodedLength);
+        }
+
+        var wanted = Math.Min(decodedLength, InitialHeaderBytes);
+        while (true)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(wanted, 1));
+            try
+            {
+                var written = DecodePrefix(base64Utf8, buffer.AsSpan(0, wanted));
+                var isComplete = written == decodedLength;
+                var inspection = ImageInspector.Inspect(buffer.AsSpan(0, written), isComplete);
+                if (inspection.Status != InspectionStatus.NeedMoreData || isComplete)
+                {
+                    return Classify(inspection, decodedLength, declaredMediaType, path);
+                }
+
+                wanted = (int)Math.Min(decodedLength, Math.Max((long)inspection.MinimumBytesNeeded, (long)wanted * 2));
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    /// <summary>Decodes the first <c>destination.Length</c> bytes (fewer if the text holds whitespace).</summary>
+    private static int DecodePrefix(ReadOnlySpan<byte> base64Utf8, Span<byte> destination)
+    {
+        // Four characters per three bytes; whitespace, which Base64.IsValid allows, only makes the prefix shorter.
+        var characters = (int)Math.Min(base64Utf8.Length, ((destination.Length + 2L) / 3) * 4);
+        var isFinalBlock = characters == base64Utf8.Length;
+        // DestinationTooSmall is expected here: the last block may decode past the prefix we asked for.
+        Base64.DecodeFromUtf8(base64Utf8[..characters], destination, out _, out var written, isFinalBlock);
+        return written;
+    }
+
+    private static ImageCheckResult Classify(ImageInspection inspection, long bytes, string? declaredMediaType, string? path)
+    {
+        switch (inspection.Status)
+        {
+            case InspectionStatus.Recognized:
+                break;
+            case InspectionStatus.Unsupported:
+                return ImageCheckResult.Invalid(new ValidationError(ValidationErrorCode.UnsupportedImageType, ErrorMessages.UnsupportedImageType(inspection.DetectedMediaType), path), bytes);
+            default:
+                var problem = inspection.Problem ?? $"truncated {inspection.DetectedMediaType} header";
+                return ImageCheckResult.Invalid(new ValidationError(ValidationErrorCode.InvalidImage, ErrorMessages.InvalidImage(problem), path), bytes);
+        }
+
+        var info = inspection.Info!;
+        if (declaredMediaType is not null)
+        {
+            var normalized = ImageInspector.NormalizeMediaType(declaredMediaType);
+            if (normalized is not null && normalized != info.MediaType)
+            {
+                return ImageCheckResult.Invalid(new ValidationError(ValidationErrorCode.DeclaredTypeMismatch, ErrorMessages.DeclaredTypeMismatch(declaredMediaType.Trim(), info.MediaType), path), bytes);
+            }
+        }
+
+        return ImageCheckResult.Valid(info, bytes);
+    }
+}

@@ -1,0 +1,194 @@
+using Valar.Validation.Fetching;
+using Valar.Validation.Models;
+using Valar.Validation.Requests;
+
+namespace Valar.Validation;
+
+/// <summary>
+/// Runs every check of DESIGN §3 over a request body, in order, and reports the first failure:
+/// model accepts images, image count, then per image in request order: URL scheme, public target, download,
+/// decoded size, detected type, declared type. A request's URLs are fetched concurrently; the verdict is the same
+/// as if they had been fetched one by one.
+/// </summary>
+public sealed class RequestValidator
+{
+    private readonly ModelCatalog _catalog;
+    private readonly ImageFetcher _fetcher;
+
+    public RequestValidator(ModelCatalog catalog, ImageFetcher fetcher)
+    {
+        _catalog = catalog;
+        _fetcher = fetcher;
+    }
+
+    /// <summary>Validates <paramref name="body"/>, which must stay unchanged until the returned task completes.</summary>
+    public async Task<ValidationOutcome> ValidateAsync(ApiSurface surface, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
+    {
+        var parsed = RequestParser.Parse(surface, body, _catalog.LargestMaxImages + 1);
+        if (!parsed.Succeeded)
+        {
+            return ValidationOutcome.Invalid(parsed.Error);
+        }
+
+        var request = parsed.Request;
+        var model = _catalog.Find(request.Model);
+        if (request.ImageCount == 0)
+        {
+            return ValidationOutcome.Valid(Report(request, model, []));
+        }
+
+        if (model is not { SupportsImages: true })
+        {
+            return Refuse(ValidationErrorCode.ModelDoesNotSupportImages, ErrorMessages.ModelDoesNotSupportImages(request.Model), "model");
+        }
+
+        var limits = model.Limits;
+        if (request.ImageCount > limits.MaxImages)
+        {
+            return Refuse(ValidationErrorCode.TooManyImages, ErrorMessages.TooManyImages(limits.MaxImages), null);
+        }
+
+        using var fetches = new PendingFetches(_fetcher, request.Images, limits.MaxImageBytes, cancellationToken);
+        var reports = new List<ImageReport>(request.Images.Count);
+        long totalBytes = 0;
+        foreach (var image in request.Images)
+        {
+            var checkedImage = image.Source == ImageSourceKind.Base64
+                ? ImageContentChecker.CheckBase64(image.Base64.Span, image.DeclaredMediaType, limits.MaxImageBytes, image.Path)
+                : await CheckUrlImageAsync(image, fetches, limits.MaxImageBytes).ConfigureAwait(false);
+            if (!checkedImage.Succeeded)
+            {
+                // A size failure outranks the total; any other failure of this image is reported as is.
+                return ValidationOutcome.Invalid(checkedImage.Error);
+            }
+
+            totalBytes += checkedImage.Bytes;
+            if (totalBytes > limits.MaxTotalMediaBytes)
+            {
+                return Refuse(ValidationErrorCode.TotalMediaTooLarge, ErrorMessages.TotalMediaTooLarge(limits.MaxTotalMediaBytes), image.Path);
+            }
+
+            reports.Add(ToReport(image, checkedImage));
+        }
+
+        return ValidationOutcome.Valid(Report(request, model, reports));
+    }
+
+    private static async Task<ImageCheckResult> CheckUrlImageAsync(ImageReference image, PendingFetches fetches, long maxImageBytes)
+    {
+        var fetch = fetches.For(image.Index);
+        if (fetch is null)
+        {
+            return ImageCheckResult.Invalid(SchemeError(image));
+        }
+
+        using var result = await fetch.ConfigureAwait(false);
+        if (result.Error is { } error)
+        {
+            return ImageCheckResult.Invalid(error with { Path = image.Path });
+        }
+
+        // Downloads carry no declared type: a Content-Type header is not evidence of what the bytes are.
+        return ImageContentChecker.CheckBytes(result.Content.Span, declaredMediaType: null, maxImageBytes, image.Path);
+    }
+
+    private static ValidationError SchemeError(ImageReference image)
+    {
+        var message = Uri.TryCreate(image.Url, UriKind.Absolute, out var uri)
+            ? ErrorMessages.UnsupportedUrlScheme(uri.Scheme)
+            : ErrorMessages.NotAnAbsoluteUrl(image.Path);
+        return new ValidationError(ValidationErrorCode.UnsupportedUrlScheme, message, image.Path);
+    }
+
+    internal static Uri? ToFetchableUri(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri
+            : null;
+
+    private static ImageReport ToReport(ImageReference image, ImageCheckResult result) => new()
+    {
+        Index = image.Index,
+        Path = image.Path,
+        Source = image.Source,
+        MediaType = result.Info!.MediaType,
+        Bytes = result.Bytes,
+        Width = result.Info.Width,
+        Height = result.Info.Height,
+        Animated = result.Info.IsAnimated,
+        Frames = result.Info.FrameCount,
+        Detail = image.Detail,
+        EstimatedTokens = KimiVisionTokenEstimator.EstimateTokens(result.Info.Width, result.Info.Height),
+    };
+
+    private static ValidationReport Report(ParsedRequest request, ModelDefinition? model, IReadOnlyList<ImageReport> images) => new()
+    {
+        Surface = request.Surface,
+        Model = request.Model,
+        ModelKnown = model is not null,
+        Stream = request.Stream,
+        Images = images,
+    };
+
+    private static ValidationOutcome Refuse(ValidationErrorCode code, string message, string? path) =>
+        ValidationOutcome.Invalid(new ValidationError(code, message, path));
+
+    /// <summary>
+    /// Every fetchable URL of the request, started at once. Disposing cancels what is still running and
+    /// returns the buffers of results nobody consumed.
+    /// </summary>
+    private sealed class PendingFetches : IDisposable
+    {
+        private readonly CancellationTokenSource _cancellation;
+        private readonly Dictionary<int, Task<FetchResult>> _fetches = [];
+
+        public PendingFetches(ImageFetcher fetcher, IReadOnlyList<ImageReference> images, long maxImageBytes, CancellationToken cancellationToken)
+        {
+            _cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            foreach (var image in images)
+            {
+                if (image.Source == ImageSourceKind.Url && ToFetchableUri(image.Url) is { } uri)
+                {
+                    _fetches[image.Index] = fetcher.FetchAsync(uri, maxImageBytes, _cancellation.Token);
+                }
+            }
+        }
+
+        public Task<FetchResult>? For(int index) =>
+            _fetches.Remove(index, out var fetch) ? fetch : null;
+
+        public void Dispose()
+        {
+            _cancellation.Cancel();
+            if (_fetches.Count == 0)
+            {
+                _cancellation.Dispose();
+                return;
+            }
+
+            // Unconsumed fetches end promptly once cancelled; release their buffers and the token source then.
+            var cancellation = _cancellation;
+            _ = Task.WhenAll(_fetches.Values).ContinueWith(
+                static (completedAll, state) =>
+                {
+                    var (fetches, cancellation) = ((IEnumerable<Task<FetchResult>>, CancellationTokenSource))state!;
+                    foreach (var fetch in fetches)
+                    {
+                        if (fetch.IsCompletedSuccessfully)
+                        {
+                            fetch.Result.Dispose();
+                        }
+                        else
+                        {
+                            _ = fetch.Exception;
+                        }
+                    }
+
+                    cancellation.Dispose();
+                },
+                (_fetches.Values.ToArray() as IEnumerable<Task<FetchResult>>, cancellation),
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+    }
+}
