@@ -156,6 +156,33 @@ public sealed class ImageFetcherRedirectTests
     }
 
     [Fact]
+    public async Task FetchAsync_SlowRedirectHops_ShareOneTotalDeadline()
+    {
+        var next = UniquePath("slow-end");
+        _server.MapBytes(next, Bytes(10));
+        for (var i = 0; i < 3; i++)
+        {
+            var hop = UniquePath($"slow-hop{i}");
+            var location = next;
+            _server.Map(hop, async context =>
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(400), context.RequestAborted);
+                context.Response.StatusCode = 302;
+                context.Response.Headers.Location = location;
+            });
+            next = hop;
+        }
+
+        using var fetcher = new ImageFetcher(LoopbackOptions(timeoutSeconds: 1));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        using var result = await fetcher.FetchAsync(_server.Url(next), MaxBytes);
+
+        Assert.Equal("failed to download image: timed out after 1 s", result.Error?.Message);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2.5), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
     public async Task FetchAsync_RedirectWithoutLocation_ReturnsDownloadFailed()
     {
         var start = UniquePath("no-location");

@@ -303,6 +303,18 @@ public sealed class ImageFetcherTests
     }
 
     [Fact]
+    public async Task FetchAsync_ResolverNeverAnswers_TimesOutAtTheDeadline()
+    {
+        using var fetcher = new ImageFetcher(LoopbackOptions(timeoutSeconds: 1), new SilentResolver());
+        var clock = Stopwatch.StartNew();
+
+        using var result = await fetcher.FetchAsync(new Uri("http://slow-dns.test/cat.png"), TwentyMiB);
+
+        Assert.Equal("failed to download image: timed out after 1 s", result.Error?.Message);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2.5), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
     public async Task FetchAsync_HostWithNoAddresses_ReturnsCouldNotResolve()
     {
         using var fetcher = new ImageFetcher(LoopbackOptions(), new FakeHostResolver().Map("empty.test"));
@@ -368,6 +380,13 @@ public sealed class ImageFetcherTests
         result.Dispose();
 
         Assert.Throws<ObjectDisposedException>(() => result.Content);
+    }
+
+    /// <summary>A resolver that never answers and ignores cancellation, like a stuck DNS server.</summary>
+    private sealed class SilentResolver : IHostResolver
+    {
+        public Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken = default) =>
+            new TaskCompletionSource<IPAddress[]>().Task;
     }
 
     private static int FreeLoopbackPort()
