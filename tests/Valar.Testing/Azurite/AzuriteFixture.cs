@@ -1,0 +1,342 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Xunit;
+
+namespace Valar.Testing.Azurite;
+
+/// <summary>
+/// Starts the repo's pinned Azurite (blob service only) on a free loopback port, waits until it answers,
+/// and kills only the process tree it started. Data lives in a temp folder so <see cref="StopAsync"/> +
+/// <see cref="StartAsync"/> keeps it (fault tests stop storage mid-operation). Share via ICollectionFixture.
+/// </summary>
+public class AzuriteFixture : IAsyncLifetime
+{
+    public const string AccountName = "devstoreaccount1";
+
+    /// <summary>Azurite's published development key; not a secret.</summary>
+    public const string AccountKey =
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private static readonly TimeSpan StartupDeadline = TimeSpan.FromSeconds(30);
+    private static readonly SemaphoreSlim NpmCiGate = new(1, 1);
+
+    private readonly bool _useHttpsWithOAuth;
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+    private string? _dataDirectory;
+    private TestCertificate? _certificate;
+
+    public AzuriteFixture()
+        : this(useHttpsWithOAuth: false)
+    {
+    }
+
+    /// <param name="useHttpsWithOAuth">
+    /// Serve HTTPS with a self-signed certificate made in-process and accept bearer tokens (<c>--oauth basic</c>),
+    /// which user delegation keys need.
+    /// </param>
+    protected AzuriteFixture(bool useHttpsWithOAuth)
+    {
+        _useHttpsWithOAuth = useHttpsWithOAuth;
+    }
+
+    public int Port { get; private set; }
+
+    public bool IsHttps => _useHttpsWithOAuth;
+
+    /// <summary>Path-style endpoint, e.g. <c>http://127.0.0.1:50123/devstoreaccount1</c>.</summary>
+    public Uri BlobEndpoint => new($"{(IsHttps ? "https" : "http")}://127.0.0.1:{Port}/{AccountName}");
+
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol={(IsHttps ? "https" : "http")};AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};";
+
+    /// <summary>The self-signed server certificate (HTTPS mode only).</summary>
+    public X509Certificate2? Certificate => _certificate?.Certificate;
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>
+    /// A handler for clients of this Azurite: no proxy, and in HTTPS mode it trusts exactly this fixture's
+    /// certificate (pinned by thumbprint), nothing else.
+    /// </summary>
+    public SocketsHttpHandler CreateHttpHandler()
+    {
+        var handler = new SocketsHttpHandler { UseProxy = false };
+        if (_certificate is { } certificate)
+        {
+            var thumbprint = certificate.Certificate.GetCertHashString();
+            handler.SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, presented, _, _) =>
+                    presented is not null &&
+                    string.Equals(presented.GetCertHashString(), thumbprint, StringComparison.OrdinalIgnoreCase),
+            };
+        }
+
+        return handler;
+    }
+
+    public async Task InitializeAsync()
+    {
+        Port = FreeLoopbackPort();
+        _dataDirectory = Directory.CreateTempSubdirectory("valar-azurite-").FullName;
+        if (_useHttpsWithOAuth)
+        {
+            _certificate = TestCertificate.Create(_dataDirectory);
+        }
+
+        await StartAsync().ConfigureAwait(false);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _certificate?.Dispose();
+        if (_dataDirectory is not null)
+        {
+            try
+            {
+                Directory.Delete(_dataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A straggling file handle must not fail the test run; the folder is under temp.
+            }
+        }
+    }
+
+    /// <summary>Starts Azurite on <see cref="Port"/> (the same port after a stop) and waits until it answers.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (IsRunning)
+        {
+            return;
+        }
+
+        var executable = await FindAzuriteAsync(cancellationToken).ConfigureAwait(false);
+        var arguments = new List<string>
+        {
+            "--blobHost", "127.0.0.1",
+            "--blobPort", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--location", _dataDirectory!,
+            "--silent",
+            "--disableTelemetry",
+            "--skipApiVersionCheck",
+        };
+        if (_certificate is { } certificate)
+        {
+            arguments.AddRange(["--cert", certificate.CertificatePath, "--key", certificate.KeyPath, "--oauth", "basic"]);
+        }
+
+        var startInfo = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = _dataDirectory!,
+        };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        lock (_output)
+        {
+            _output.Clear();
+        }
+
+        var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) => Capture(e.Data);
+        process.ErrorDataReceived += (_, e) => Capture(e.Data);
+        if (!process.Start())
+        {
+            throw new InvalidOperationException($"Could not start {executable}.");
+        }
+
+        _process = process;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await WaitUntilAnsweringAsync(process, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Kills the Azurite process tree this fixture started (and nothing else) and waits for it to exit.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is not { } process)
+        {
+            return;
+        }
+
+        _process = null;
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited between the check and the kill.
+        }
+        finally
+        {
+            process.Dispose();
+        }
+    }
+
+    /// <summary>The folder holding Valar.Functions.sln, found by walking up from the test binaries.</summary>
+    public static string FindRepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Valar.Functions.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No Valar.Functions.sln above {AppContext.BaseDirectory}.");
+    }
+
+    private void Capture(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            if (_output.Length < 16_384)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+
+    private async Task WaitUntilAnsweringAsync(Process process, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(StartupDeadline);
+        using var client = new HttpClient(CreateHttpHandler()) { Timeout = TimeSpan.FromSeconds(2) };
+        var probe = new Uri($"{BlobEndpoint}?comp=list");
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"Azurite exited with code {process.ExitCode} before answering on port {Port}:\n{Output()}");
+            }
+
+            try
+            {
+                // Any HTTP answer (403 without credentials) means the blob service is up.
+                using var response = await client.GetAsync(probe, deadline.Token).ConfigureAwait(false);
+                return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException) when (!deadline.IsCancellationRequested)
+            {
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                await StopAsync().ConfigureAwait(false);
+                throw new TimeoutException($"Azurite did not answer on port {Port} within {StartupDeadline.TotalSeconds} s:\n{Output()}");
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                await StopAsync().ConfigureAwait(false);
+                throw new TimeoutException($"Azurite did not answer on port {Port} within {StartupDeadline.TotalSeconds} s:\n{Output()}");
+            }
+        }
+    }
+
+    private string Output()
+    {
+        lock (_output)
+        {
+            return _output.ToString();
+        }
+    }
+
+    private static async Task<string> FindAzuriteAsync(CancellationToken cancellationToken)
+    {
+        var root = FindRepositoryRoot();
+        var executable = Path.Combine(root, "node_modules", ".bin", "azurite-blob");
+        if (File.Exists(executable))
+        {
+            return executable;
+        }
+
+        await NpmCiGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!File.Exists(executable))
+            {
+                await RunNpmCiAsync(root, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            NpmCiGate.Release();
+        }
+
+        return File.Exists(executable)
+            ? executable
+            : throw new InvalidOperationException($"npm ci did not install {executable}.");
+    }
+
+    private static async Task RunNpmCiAsync(string root, CancellationToken cancellationToken)
+    {
+        var startInfo = new ProcessStartInfo("npm")
+        {
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        startInfo.ArgumentList.Add("ci");
+        startInfo.ArgumentList.Add("--no-audit");
+        startInfo.ArgumentList.Add("--no-fund");
+        using var npm = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start npm.");
+        var stdout = npm.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = npm.StandardError.ReadToEndAsync(cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromMinutes(5));
+        try
+        {
+            await npm.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            npm.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        if (npm.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"npm ci failed with {npm.ExitCode}:\n{await stdout.ConfigureAwait(false)}\n{await stderr.ConfigureAwait(false)}");
+        }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
