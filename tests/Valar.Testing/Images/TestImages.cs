@@ -1,0 +1,182 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Text;
+
+namespace Valar.Testing.Images;
+
+/// <summary>
+/// Real, decodable images made in code, so tests need no binary fixtures: a PNG any viewer opens, a GIF, and
+/// minimal JPEG/WebP/BMP files whose headers are exactly what the format specs say.
+/// </summary>
+public static class TestImages
+{
+    /// <summary>An RGB PNG of the given size. <paramref name="padToBytes"/> grows it to exactly that many bytes with an ancillary chunk.</summary>
+    public static byte[] Png(int width, int height, int? padToBytes = null)
+    {
+        using var output = new MemoryStream();
+        output.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+        var header = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(header, width);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
+        header[8] = 8; // bit depth
+        header[9] = 2; // colour type: truecolour
+        WriteChunk(output, "IHDR", header);
+        WriteChunk(output, "IDAT", CompressedScanlines(width, height));
+        if (padToBytes is { } target)
+        {
+            // tEXt chunk overhead: 12 bytes of length/type/CRC plus the keyword and its NUL.
+            var padding = target - (int)output.Length - 12 - 12;
+            if (padding < 8)
+            {
+                throw new ArgumentOutOfRangeException(nameof(padToBytes), "Too small to pad to.");
+            }
+
+            var text = new byte[padding];
+            Encoding.ASCII.GetBytes("Comment\0").CopyTo(text, 0);
+            text.AsSpan(8).Fill((byte)'x');
+            WriteChunk(output, "tEXt", text);
+        }
+
+        WriteChunk(output, "IEND", []);
+        return output.ToArray();
+    }
+
+    /// <summary>A one-colour GIF89a with the given logical screen, optionally <paramref name="frames"/> frames.</summary>
+    public static byte[] Gif(int width, int height, int frames = 1)
+    {
+        using var output = new MemoryStream();
+        output.Write("GIF89a"u8);
+        Span<byte> screen = stackalloc byte[7];
+        BinaryPrimitives.WriteUInt16LittleEndian(screen, (ushort)width);
+        BinaryPrimitives.WriteUInt16LittleEndian(screen[2..], (ushort)height);
+        screen[4] = 0x80; // global colour table of 2 entries
+        output.Write(screen);
+        output.Write([0, 0, 0, 0xFF, 0xFF, 0xFF]);
+        Span<byte> descriptor = stackalloc byte[9];
+        BinaryPrimitives.WriteUInt16LittleEndian(descriptor[4..], (ushort)width);
+        BinaryPrimitives.WriteUInt16LittleEndian(descriptor[6..], (ushort)height);
+        for (var frame = 0; frame < frames; frame++)
+        {
+            output.Write([0x21, 0xF9, 0x04, 0x00, 0x0A, 0x00, 0x00, 0x00]); // graphic control extension, 100 ms
+            output.WriteByte(0x2C);
+            output.Write(descriptor);
+            output.Write([0x02, 0x02, 0x44, 0x01, 0x00]); // LZW min code size 2, one tiny data sub-block
+        }
+
+        output.WriteByte(0x3B);
+        return output.ToArray();
+    }
+
+    /// <summary>A baseline JPEG header (SOI, APP0 JFIF, SOF0) followed by EOI; enough for any header reader.</summary>
+    public static byte[] JpegHeader(int width, int height)
+    {
+        using var output = new MemoryStream();
+        output.Write([0xFF, 0xD8]);
+        output.Write([0xFF, 0xE0, 0x00, 0x10, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00]);
+        output.Write([0xFF, 0xC0, 0x00, 0x11, 0x08, (byte)(height >> 8), (byte)height, (byte)(width >> 8), (byte)width, 0x03,
+            0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01]);
+        output.Write([0xFF, 0xD9]);
+        return output.ToArray();
+    }
+
+    /// <summary>A lossless WebP (VP8L) header of the given size.</summary>
+    public static byte[] WebPLossless(int width, int height)
+    {
+        var bits = (uint)(width - 1) | ((uint)(height - 1) << 14);
+        byte[] vp8l = [0x2F, (byte)bits, (byte)(bits >> 8), (byte)(bits >> 16), (byte)(bits >> 24), 0, 0, 0];
+        using var output = new MemoryStream();
+        output.Write("RIFF"u8);
+        output.Write(BitConverter.GetBytes(4 + 8 + vp8l.Length));
+        output.Write("WEBPVP8L"u8);
+        output.Write(BitConverter.GetBytes(vp8l.Length));
+        output.Write(vp8l);
+        return output.ToArray();
+    }
+
+    /// <summary>A 24-bit BMP: a real image, but not a format the product accepts.</summary>
+    public static byte[] Bmp(int width, int height)
+    {
+        var rowBytes = ((width * 3) + 3) & ~3;
+        var bytes = new byte[54 + (rowBytes * height)];
+        "BM"u8.CopyTo(bytes);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(2), bytes.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(10), 54);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(14), 40);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(18), width);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(22), height);
+        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(26), 1);
+        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(28), 24);
+        return bytes;
+    }
+
+    public static string DataUri(string mediaType, byte[] bytes) => $"data:{mediaType};base64,{Convert.ToBase64String(bytes)}";
+
+    private static byte[] CompressedScanlines(int width, int height)
+    {
+        using var compressed = new MemoryStream();
+        using (var zlib = new ZLibStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            var row = new byte[1 + (width * 3)];
+            for (var y = 0; y < height; y++)
+            {
+                for (var x = 0; x < width; x++)
+                {
+                    row[1 + (x * 3)] = (byte)x;
+                    row[2 + (x * 3)] = (byte)y;
+                    row[3 + (x * 3)] = (byte)(x ^ y);
+                }
+
+                zlib.Write(row);
+            }
+        }
+
+        return compressed.ToArray();
+    }
+
+    private static void WriteChunk(Stream output, string type, byte[] data)
+    {
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
+        output.Write(length);
+        var typeBytes = Encoding.ASCII.GetBytes(type);
+        output.Write(typeBytes);
+        output.Write(data);
+        var crc = Crc32.Append(Crc32.Append(0xFFFFFFFFu, typeBytes), data) ^ 0xFFFFFFFFu;
+        Span<byte> crcBytes = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(crcBytes, crc);
+        output.Write(crcBytes);
+    }
+
+    /// <summary>PNG's CRC-32 (ISO 3309); System.IO.Hashing does not restore here.</summary>
+    private static class Crc32
+    {
+        private static readonly uint[] Table = BuildTable();
+
+        public static uint Append(uint crc, ReadOnlySpan<byte> data)
+        {
+            foreach (var value in data)
+            {
+                crc = Table[(crc ^ value) & 0xFF] ^ (crc >> 8);
+            }
+
+            return crc;
+        }
+
+        private static uint[] BuildTable()
+        {
+            var table = new uint[256];
+            for (uint n = 0; n < 256; n++)
+            {
+                var c = n;
+                for (var k = 0; k < 8; k++)
+                {
+                    c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+                }
+
+                table[n] = c;
+            }
+
+            return table;
+        }
+    }
+}
