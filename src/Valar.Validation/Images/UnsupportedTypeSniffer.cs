@@ -85,12 +85,11 @@ internal static class UnsupportedTypeSniffer
 
     private static readonly string[] Mp4Brands = ["isom", "iso2", "iso4", "iso5", "iso6", "mp41", "mp42", "avc1", "dash"];
 
-    /// <summary>In priority order: an AVIF file usually lists <c>mif1</c> too.</summary>
-    private static readonly (string[] Brands, string MediaType)[] BrandFamilies =
+    /// <summary>Brands that name one kind of content, in priority order; <see cref="HeifBrands"/> are only the container.</summary>
+    private static readonly (string[] Brands, string MediaType)[] SpecificBrandFamilies =
     [
         (AvifBrands, "image/avif"),
         (HeicBrands, "image/heic"),
-        (HeifBrands, "image/heif"),
         (Mp4Brands, "video/mp4"),
     ];
 
@@ -151,8 +150,8 @@ internal static class UnsupportedTypeSniffer
         var major = header.Slice(MajorBrandOffset, BrandLength);
         var compatible = boxEnd > CompatibleBrandsOffset ? header[CompatibleBrandsOffset..boxEnd] : [];
 
-        // The major brand decides; the compatible brands only when it names none of these.
-        foreach (var (brands, mediaType) in BrandFamilies)
+        // A specific major brand decides; a generic one (mif1, msf1) defers to the compatible brands.
+        foreach (var (brands, mediaType) in SpecificBrandFamilies)
         {
             if (IsAnyBrand(major, brands))
             {
@@ -160,18 +159,33 @@ internal static class UnsupportedTypeSniffer
             }
         }
 
-        foreach (var (brands, mediaType) in BrandFamilies)
+        foreach (var (brands, mediaType) in SpecificBrandFamilies)
         {
-            for (var offset = 0; offset + BrandLength <= compatible.Length; offset += BrandLength)
+            if (ContainsAnyBrand(compatible, brands))
             {
-                if (IsAnyBrand(compatible.Slice(offset, BrandLength), brands))
-                {
-                    return mediaType;
-                }
+                return mediaType;
             }
         }
 
+        if (IsAnyBrand(major, HeifBrands) || ContainsAnyBrand(compatible, HeifBrands))
+        {
+            return "image/heif";
+        }
+
         return ImageMediaTypes.OctetStream;
+    }
+
+    private static bool ContainsAnyBrand(ReadOnlySpan<byte> brandList, string[] brands)
+    {
+        for (var offset = 0; offset + BrandLength <= brandList.Length; offset += BrandLength)
+        {
+            if (IsAnyBrand(brandList.Slice(offset, BrandLength), brands))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsAnyBrand(ReadOnlySpan<byte> brand, string[] brands)
