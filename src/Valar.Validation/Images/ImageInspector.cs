@@ -18,7 +18,8 @@ public static class ImageInspector
     /// <returns>
     /// <see cref="InspectionStatus.Recognized"/> as soon as the size is known. Frame facts come from the bytes given:
     /// GIF frames and animated WebP frames are counted in <paramref name="data"/> (a lower bound for a prefix), and an APNG
-    /// is seen only if its <c>acTL</c> chunk is inside <paramref name="data"/>.
+    /// is seen only if its <c>acTL</c> chunk is inside <paramref name="data"/>. A complete GIF without any image is invalid;
+    /// a prefix that has not reached its first image yet is recognized with one frame.
     /// <see cref="InspectionStatus.NeedMoreData"/> only when <paramref name="isComplete"/> is false, with
     /// <see cref="ImageInspection.MinimumBytesNeeded"/> greater than <c>data.Length</c>; for a JPEG whose frame header
     /// follows large metadata segments, several rounds may be needed. Empty data is unsupported.

@@ -61,15 +61,8 @@ internal static class JpegHeaderReader
         while (true)
         {
             // Like libjpeg and Pillow, skip stray bytes before a marker and any number of fill bytes.
-            while (offset < data.Length && data[(int)offset] != MarkerPrefix)
-            {
-                offset++;
-            }
-
-            while (offset < data.Length && data[(int)offset] == MarkerPrefix)
-            {
-                offset++;
-            }
+            offset = SkipTo(data, offset, MarkerPrefix);
+            offset = SkipPast(data, offset, MarkerPrefix);
 
             if (offset >= data.Length)
             {
@@ -150,6 +143,28 @@ internal static class JpegHeaderReader
         {
             IsProgressive = marker is Sof2 or Sof6 or Sof10 or Sof14,
         });
+    }
+
+    private static long SkipTo(ReadOnlySpan<byte> data, long offset, byte value)
+    {
+        if (offset >= data.Length)
+        {
+            return offset;
+        }
+
+        var found = data[(int)offset..].IndexOf(value);
+        return found < 0 ? data.Length : offset + found;
+    }
+
+    private static long SkipPast(ReadOnlySpan<byte> data, long offset, byte value)
+    {
+        if (offset >= data.Length)
+        {
+            return offset;
+        }
+
+        var found = data[(int)offset..].IndexOfAnyExcept(value);
+        return found < 0 ? data.Length : offset + found;
     }
 
     private static bool IsFrameHeader(byte marker) =>
