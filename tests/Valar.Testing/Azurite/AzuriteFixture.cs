@@ -163,8 +163,16 @@ public class AzuriteFixture : IAsyncLifetime
         await WaitUntilAnsweringAsync(process, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Kills the Azurite process tree this fixture started (and nothing else) and waits for it to exit.</summary>
-    public async Task StopAsync()
+    /// <summary>
+    /// Stops the Azurite this fixture started, gracefully (SIGTERM, so it saves its metadata and a later
+    /// <see cref="StartAsync"/> finds every blob), then kills its process tree if it has not exited within 10 s.
+    /// </summary>
+    public Task StopAsync() => StopCoreAsync(graceful: true);
+
+    /// <summary>Kills the Azurite process tree this fixture started at once, like a crash: writes of the last seconds may be lost.</summary>
+    public Task KillAsync() => StopCoreAsync(graceful: false);
+
+    private async Task StopCoreAsync(bool graceful)
     {
         if (_process is not { } process)
         {
@@ -174,6 +182,18 @@ public class AzuriteFixture : IAsyncLifetime
         _process = null;
         try
         {
+            if (graceful && !process.HasExited && await SignalTerminateAsync(process.Id).ConfigureAwait(false))
+            {
+                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                try
+                {
+                    await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+
             if (!process.HasExited)
             {
                 process.Kill(entireProcessTree: true);
@@ -189,6 +209,34 @@ public class AzuriteFixture : IAsyncLifetime
         finally
         {
             process.Dispose();
+        }
+    }
+
+    /// <summary>SIGTERM to exactly one pid (ours); .NET has no managed API for it, so use kill(1).</summary>
+    private static async Task<bool> SignalTerminateAsync(int processId)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return false;
+        }
+
+        try
+        {
+            var startInfo = new ProcessStartInfo("kill") { UseShellExecute = false, RedirectStandardError = true };
+            startInfo.ArgumentList.Add("-TERM");
+            startInfo.ArgumentList.Add(processId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            using var kill = Process.Start(startInfo);
+            if (kill is null)
+            {
+                return false;
+            }
+
+            await kill.WaitForExitAsync().ConfigureAwait(false);
+            return kill.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
         }
     }
 
