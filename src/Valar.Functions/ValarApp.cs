@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Valar.Functions.Configuration;
 using Valar.Functions.Http;
 using Valar.Validation;
@@ -17,10 +18,11 @@ public static class ValarApp
     public const string CustomHandlerPortVariable = "FUNCTIONS_CUSTOMHANDLER_PORT";
 
     /// <param name="args">Command-line arguments.</param>
-    /// <param name="configure">Lets tests adjust services and configuration before the app is built.</param>
+    /// <param name="configure">Runs first, so tests can add configuration and services (the app's own registrations do not replace an <see cref="IHostResolver"/>).</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
+        configure?.Invoke(builder);
         var port = builder.Configuration[CustomHandlerPortVariable];
         if (!string.IsNullOrEmpty(port))
         {
@@ -32,7 +34,7 @@ public static class ValarApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.ToModelCatalog());
         builder.Services.AddSingleton(options.ToFetchOptions());
-        builder.Services.AddSingleton<IHostResolver, SystemHostResolver>();
+        builder.Services.TryAddSingleton<IHostResolver, SystemHostResolver>();
         builder.Services.AddSingleton(services => new ImageFetcher(services.GetRequiredService<FetchOptions>(), services.GetRequiredService<IHostResolver>()));
         builder.Services.AddSingleton<RequestValidator>();
         builder.Services.AddSingleton(new BodyBufferBudget(options.MaxBufferedBodyBytes));
@@ -42,7 +44,6 @@ public static class ValarApp
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
             kestrel.AddServerHeader = false;
         });
-        configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteUnhandledErrorAsync, SuppressDiagnosticsCallback = _ => true });

@@ -20,15 +20,16 @@ public static class RequestParser
     /// </summary>
     public static ParseResult Parse(ApiSurface surface, ReadOnlyMemory<byte> body, int imageCollectionLimit = DefaultImageCollectionLimit)
     {
+        if (body.Span.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return Malformed("the body is empty");
+        }
+
         var context = new ParseContext(body, imageCollectionLimit);
         var reader = new Utf8JsonReader(body.Span, ReaderOptions);
         try
         {
-            if (!reader.Read())
-            {
-                return Malformed("the body is empty");
-            }
-
+            reader.Read();
             if (reader.TokenType != JsonTokenType.StartObject)
             {
                 reader.Skip();
