@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APP_PORT="${VALAR_PORT:-7071}"
-AZURITE_PORT="${AZURITE_BLOB_PORT:-10000}"
+AZURITE_PORT=10000 # the port UseDevelopmentStorage=true implies
 
 command -v dotnet >/dev/null || { echo "run.sh: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 command -v npm >/dev/null || { echo "run.sh: Node.js and npm are required for Azurite" >&2; exit 1; }
@@ -36,7 +36,7 @@ done
 echo "Azurite blob service on http://127.0.0.1:$AZURITE_PORT (data in .data/azurite)"
 
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
-export AzureWebJobsStorage="${AzureWebJobsStorage:-DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;}"
+export AzureWebJobsStorage="${AzureWebJobsStorage:-UseDevelopmentStorage=true}"
 dotnet run --no-build --project src/Valar.Functions -- --urls "http://127.0.0.1:$APP_PORT" &
 APP_PID=$!
 wait "$APP_PID"
