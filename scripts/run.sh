@@ -16,7 +16,8 @@ fi
 dotnet build src/Valar.Functions -c Debug -v quiet -nologo
 
 mkdir -p .data/azurite
-node_modules/.bin/azurite-blob --silent --disableTelemetry --skipApiVersionCheck \
+# Its own session, so Ctrl+C reaches it once, from stop(), not twice.
+setsid node_modules/.bin/azurite-blob --silent --disableTelemetry --skipApiVersionCheck \
   --blobHost 127.0.0.1 --blobPort "$AZURITE_PORT" --location .data/azurite --debug .data/azurite/debug.log &
 AZURITE_PID=$!
 APP_PID=""
