@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 npm ci --no-audit --no-fund
 dotnet restore Valar.Functions.sln
 dotnet build Valar.Functions.sln -c Release --no-restore -nologo
+# The host-style tests start the published package; publishing needs the package feed, so it happens here.
+SKIP_ZIP=1 ./scripts/publish.sh
 
 test_command="dotnet test Valar.Functions.sln -c Release --no-build --nologo"
 if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v ip >/dev/null && unshare -n true 2>/dev/null; then
