@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Valar.Functions;
+
+namespace Valar.Benchmarks;
+
+/// <summary>The real app on Kestrel at 127.0.0.1 and a client that posts pre-built bodies to it.</summary>
+internal sealed class ValarHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ValarHost(WebApplication app, Uri baseUri)
+    {
+        _app = app;
+        Client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, UseProxy = false })
+        {
+            BaseAddress = baseUri,
+            Timeout = TimeSpan.FromMinutes(2),
+        };
+    }
+
+    public HttpClient Client { get; }
+
+    public static async Task<ValarHost> StartAsync()
+    {
+        var app = ValarApp.Build([], builder =>
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                // Per-request Information logs would measure the console, not the validator.
+                ["Logging:LogLevel:Default"] = "Warning",
+                ["Valar:Models:0:Id"] = Workloads.VisionModel,
+                ["Valar:Models:0:SupportsImages"] = "true",
+            });
+        });
+        await app.StartAsync().ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return new ValarHost(app, new Uri(address));
+    }
+
+    /// <summary>Posts <paramref name="body"/> once and insists on a 200.</summary>
+    public async Task PostAsync(byte[] body, CancellationToken cancellationToken = default)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new("application/json");
+        using var response = await Client.PostAsync("/v1/chat/completions", content, cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        if ((int)response.StatusCode != 200)
+        {
+            throw new InvalidOperationException($"HTTP {(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(text)}");
+        }
+    }
+
+    /// <summary><paramref name="concurrency"/> clients posting <paramref name="body"/> back to back for <paramref name="duration"/>.</summary>
+    public async Task<LoadResult> LoadAsync(byte[] body, int concurrency, TimeSpan duration, int minimumRequests = 1)
+    {
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => PostAsync(body))).ConfigureAwait(false);
+        var requests = 0;
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            while (Stopwatch.GetElapsedTime(started) < duration || Volatile.Read(ref requests) < minimumRequests)
+            {
+                await PostAsync(body).ConfigureAwait(false);
+                Interlocked.Increment(ref requests);
+            }
+        })).ConfigureAwait(false);
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        return new LoadResult(requests, elapsed, allocated, body.Length);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}
+
+internal readonly record struct LoadResult(int Requests, double Seconds, long AllocatedBytes, int BodyBytes)
+{
+    public double RequestsPerSecond => Requests / Seconds;
+
+    public double GigabytesPerSecond => Requests * (double)BodyBytes / Seconds / 1e9;
+
+    public double AllocatedPerBody => AllocatedBytes / (double)Requests / BodyBytes;
+}
