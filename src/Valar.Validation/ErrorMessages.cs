@@ -13,7 +13,7 @@ public static class ErrorMessages
         $"unsupported URL scheme '{scheme}': only http and https URLs are allowed";
 
     public static string NotAnAbsoluteUrl(string path) =>
-        $"unsupported URL scheme: the value at {path} is not an absolute http or https URL";
+        $"unsupported URL scheme: the value at {path} is not a valid absolute http or https URL";
 
     public static string ImageTooLarge(long maximum) => $"image too large: exceeds maximum of {maximum} bytes";
 

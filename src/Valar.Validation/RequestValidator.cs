@@ -94,16 +94,50 @@ public sealed class RequestValidator
 
     private static ValidationError SchemeError(ImageReference image)
     {
-        var message = Uri.TryCreate(image.Url, UriKind.Absolute, out var uri)
-            ? ErrorMessages.UnsupportedUrlScheme(uri.Scheme)
-            : ErrorMessages.NotAnAbsoluteUrl(image.Path);
+        var scheme = ExplicitScheme(image.Url);
+        var message = scheme is null || IsHttp(scheme)
+            ? ErrorMessages.NotAnAbsoluteUrl(image.Path)
+            : ErrorMessages.UnsupportedUrlScheme(scheme.ToLowerInvariant());
         return new ValidationError(ValidationErrorCode.UnsupportedUrlScheme, message, image.Path);
     }
 
+    /// <summary>
+    /// An http(s) URL as written. The scheme is read from the text itself (RFC 3986 <c>scheme ":"</c>), because
+    /// <see cref="Uri"/> on Unix reads <c>/etc/passwd</c> and <c>//host/x</c> as file URIs the client never wrote.
+    /// </summary>
     internal static Uri? ToFetchableUri(string? url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        ExplicitScheme(url) is { } scheme && IsHttp(scheme)
+            && Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             ? uri
             : null;
+
+    private static string? ExplicitScheme(string? url)
+    {
+        if (string.IsNullOrEmpty(url) || !char.IsAsciiLetter(url[0]))
+        {
+            return null;
+        }
+
+        for (var index = 1; index < url.Length; index++)
+        {
+            var character = url[index];
+            if (character == ':')
+            {
+                return url[..index];
+            }
+
+            if (!char.IsAsciiLetterOrDigit(character) && character is not ('+' or '-' or '.'))
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsHttp(string scheme) =>
+        scheme.Equals(Uri.UriSchemeHttp, StringComparison.OrdinalIgnoreCase) || scheme.Equals(Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase);
 
     private static ImageReport ToReport(ImageReference image, ImageCheckResult result) => new()
     {
