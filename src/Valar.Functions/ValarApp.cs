@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Valar.Functions.Configuration;
 using Valar.Functions.Http;
+using Valar.Functions.Uploads;
 using Valar.Validation;
 using Valar.Validation.Fetching;
 using Valar.Validation.Models;
@@ -39,6 +40,7 @@ public static class ValarApp
         builder.Services.AddSingleton<RequestValidator>();
         builder.Services.AddSingleton(new BodyBufferBudget(options.MaxBufferedBodyBytes));
         builder.Services.AddSingleton<RequestBodyReader>();
+        builder.Services.AddUploads(builder.Configuration);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
@@ -49,6 +51,7 @@ public static class ValarApp
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteUnhandledErrorAsync, SuppressDiagnosticsCallback = _ => true });
         app.MapValidationEndpoints();
         app.MapModelsEndpoints();
+        app.MapUploadEndpoints();
         app.Lifetime.ApplicationStarted.Register(() =>
             Log.Listening(app.Logger, string.IsNullOrEmpty(port) ? "standalone app" : "Functions custom handler", string.IsNullOrEmpty(port) ? string.Join(", ", app.Urls) : port));
         return app;

@@ -1,0 +1,160 @@
+using System.Security.Cryptography;
+using Valar.Functions.Http;
+using Valar.Validation;
+
+namespace Valar.Functions.Uploads;
+
+/// <summary>
+/// Validates one delivered upload with the shared core (<see cref="ImageContentChecker"/>) and records one verdict,
+/// however often and however concurrently the same blob is delivered:
+/// <list type="number">
+/// <item>no record → not ours, no-op; a final record → only the clean-up runs again;</item>
+/// <item>valid bytes go to <c>images/&lt;id&gt;</c> create-only, so the first stored bytes are the only ones ever served
+/// and the verdict is computed from them;</item>
+/// <item>the verdict replaces the pending record with If-Match, so exactly one delivery decides;</item>
+/// <item>clean-up (delete the upload; for a rejection also any stored image) runs after the verdict and is idempotent.</item>
+/// </list>
+/// Storage failures propagate, so the caller answers non-2xx and the delivery is retried.
+/// </summary>
+public sealed class UploadProcessor
+{
+    private const int MaxDecideAttempts = 3;
+
+    private readonly UploadStore _store;
+    private readonly long _maxImageBytes;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<UploadProcessor> _logger;
+
+    public UploadProcessor(UploadStore store, long maxImageBytes, ILogger<UploadProcessor> logger, TimeProvider? timeProvider = null)
+    {
+        _store = store;
+        _maxImageBytes = maxImageBytes;
+        _logger = logger;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>The per-image limit uploads are checked against.</summary>
+    public long MaxImageBytes => _maxImageBytes;
+
+    public async Task<UploadOutcome> ProcessAsync(UploadDelivery delivery, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var current = await _store.GetRecordAsync(delivery.Id, cancellationToken).ConfigureAwait(false);
+        if (current is null)
+        {
+            UploadLog.UploadUnknown(_logger, delivery.Id);
+            return new UploadOutcome(UploadDisposition.Unknown, null);
+        }
+
+        for (var attempt = 0; attempt < MaxDecideAttempts; attempt++)
+        {
+            var (record, etag) = current.Value;
+            if (record.Status != UploadStatus.Pending)
+            {
+                await CleanUpAsync(record, cancellationToken).ConfigureAwait(false);
+                UploadLog.UploadAlreadyDecided(_logger, record.Id, record.Status);
+                return new UploadOutcome(UploadDisposition.AlreadyDecided, record);
+            }
+
+            var verdict = await DecideAsync(delivery, record, cancellationToken).ConfigureAwait(false);
+            if (await _store.TryReplaceRecordAsync(verdict, etag, cancellationToken).ConfigureAwait(false))
+            {
+                await CleanUpAsync(verdict, cancellationToken).ConfigureAwait(false);
+                if (verdict.Status == UploadStatus.Valid)
+                {
+                    UploadLog.UploadValidated(_logger, verdict.Id, verdict.MediaType, verdict.Width, verdict.Height, verdict.Bytes);
+                }
+                else
+                {
+                    UploadLog.UploadRejected(_logger, verdict.Id, verdict.Error?.Code);
+                }
+
+                return new UploadOutcome(UploadDisposition.Decided, verdict);
+            }
+
+            // Another delivery wrote first; read what it decided.
+            current = await _store.GetRecordAsync(delivery.Id, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Upload record {delivery.Id} disappeared while it was being decided.");
+        }
+
+        throw new InvalidOperationException($"Upload record {delivery.Id} kept changing; giving up after {MaxDecideAttempts} attempts.");
+    }
+
+    /// <summary>Treats a missing or generic Content-Type as "nothing declared": it makes no claim to compare.</summary>
+    internal static string? DeclaredType(string? contentType) =>
+        string.IsNullOrWhiteSpace(contentType) ||
+        contentType.Trim().StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : contentType.Trim();
+
+    private async Task<UploadRecord> DecideAsync(UploadDelivery delivery, UploadRecord pending, CancellationToken cancellationToken)
+    {
+        var decided = pending with
+        {
+            DecidedAt = _timeProvider.GetUtcNow(),
+            DeclaredContentType = delivery.ContentType,
+            SourceEtag = delivery.SourceETag,
+        };
+        if (delivery.ExceedsLimit)
+        {
+            return Rejected(decided, new ValidationError(ValidationErrorCode.ImageTooLarge, ErrorMessages.ImageTooLarge(_maxImageBytes)), null, null);
+        }
+
+        var content = delivery.Content;
+        var check = ImageContentChecker.CheckBytes(content.Span, DeclaredType(delivery.ContentType), _maxImageBytes);
+        if (!check.Succeeded)
+        {
+            return Rejected(decided, check.Error, check.Bytes, Sha256(content.Span));
+        }
+
+        var sha256 = Sha256(content.Span);
+        if (!await _store.TryCreateImageAsync(pending.Id, content, check.Info.MediaType, sha256, cancellationToken).ConfigureAwait(false))
+        {
+            // An earlier or concurrent delivery stored its bytes first; the verdict must describe what is served.
+            var stored = await _store.GetImageAsync(pending.Id, _maxImageBytes, cancellationToken).ConfigureAwait(false);
+            if (stored is { ExceedsLimit: false })
+            {
+                content = stored.Content;
+                sha256 = Sha256(content.Span);
+                check = ImageContentChecker.CheckBytes(content.Span, null, _maxImageBytes);
+                if (!check.Succeeded)
+                {
+                    throw new InvalidOperationException($"Stored image {pending.Id} no longer passes validation ({check.Error.Code}).");
+                }
+            }
+        }
+
+        var info = check.Info;
+        return decided with
+        {
+            Status = UploadStatus.Valid,
+            MediaType = info.MediaType,
+            Bytes = check.Bytes,
+            Width = info.Width,
+            Height = info.Height,
+            FrameCount = info.FrameCount,
+            Animated = info.IsAnimated,
+            Sha256 = sha256,
+        };
+    }
+
+    private static UploadRecord Rejected(UploadRecord decided, ValidationError error, long? bytes, string? sha256) => decided with
+    {
+        Status = UploadStatus.Rejected,
+        Error = new UploadError(error.Message, ErrorEnvelope.SnakeCase(error.Code)),
+        Bytes = bytes,
+        Sha256 = sha256,
+    };
+
+    private async Task CleanUpAsync(UploadRecord verdict, CancellationToken cancellationToken)
+    {
+        await _store.DeleteUploadAsync(verdict.Id, cancellationToken).ConfigureAwait(false);
+        if (verdict.Status == UploadStatus.Rejected)
+        {
+            // A delivery that lost the race may have stored bytes; a rejected upload never keeps any.
+            await _store.DeleteImageAsync(verdict.Id, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static string Sha256(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
+}
