@@ -253,7 +253,7 @@ internal static class UnsupportedTypeSniffer
 
     private static bool ContainsIgnoreCase(ReadOnlySpan<byte> data, ReadOnlySpan<byte> value)
     {
-        for (var i = data.IndexOf((byte)'<'); i >= 0; )
+        for (var i = data.IndexOf((byte)'<'); i >= 0;)
         {
             if (StartsWithIgnoreCase(data[i..], value))
             {
