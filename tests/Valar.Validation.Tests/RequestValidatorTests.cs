@@ -183,6 +183,23 @@ public sealed class RequestValidatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Validate_TwentySlowUrls_FetchesThemConcurrently()
+    {
+        _server.MapDelayed("/slow.png", TimeSpan.FromMilliseconds(500), Png);
+        var catalog = new ModelCatalog([new ModelDefinition("vision", SupportsImages: true, new ModelLimits())]);
+        var validator = new RequestValidator(catalog, _fetcher);
+        var urls = Enumerable.Range(0, 20).Select(index => Url(_server.Url($"/slow.png?i={index}"))).ToArray();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var outcome = await validator.ValidateAsync(ApiSurface.ChatCompletions, Encoding.UTF8.GetBytes(Chat("vision", urls)));
+
+        Assert.True(outcome.Succeeded, outcome.Error?.Message);
+        Assert.Equal(20, outcome.Report.Images.Count);
+        // Twenty sequential fetches would take 10 s; concurrent ones take about one delay.
+        Assert.InRange(started.Elapsed, TimeSpan.FromMilliseconds(450), TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
     public async Task Validate_CallerCancels_Throws()
     {
         using var cancelled = new CancellationTokenSource();
