@@ -175,8 +175,8 @@ public sealed record TriggerPayload(string Name, ReadOnlyMemory<byte> Content, b
             }
             else if (Is(key, "ETag") && reader.TokenType == JsonTokenType.String)
             {
-                // Azure.Core's ETag struct may serialize as an object; only a string is useful.
-                TryReadEncodedString(ref reader, out etag);
+                // Kept as sent: an ETag's own quotes are part of it. Azure.Core's ETag struct may serialize as an object instead.
+                etag = reader.GetString();
             }
             else
             {
