@@ -193,6 +193,25 @@ public sealed class UploadFlowTests(UploadFixture fixture)
         Assert.Equal(HttpStatusCode.Forbidden, sibling.StatusCode);
     }
 
+    [Fact]
+    public async Task Watcher_StorageDownForSeveralTicks_RecoversAndValidatesLaterUploads()
+    {
+        await fixture.Azurite.StopAsync();
+        try
+        {
+            // Several poll ticks fail to list; each is logged and the loop goes on.
+            await Task.Delay(1000);
+        }
+        finally
+        {
+            await fixture.Azurite.StartAsync();
+        }
+
+        var id = await UploadValidAsync(TestImages.Png(10, 10));
+
+        Assert.Equal("valid", (await App.GetStatusAsync(id)).Body.GetProperty("status").GetString());
+    }
+
     [Theory]
     [InlineData("AAAAAAAAAAAAAAAAAAAAAAAA")]
     [InlineData("short")]
