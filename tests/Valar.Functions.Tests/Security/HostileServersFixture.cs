@@ -1,0 +1,291 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Valar.Testing.Images;
+using Valar.Testing.Servers;
+using Valar.Validation.Fetching;
+
+namespace Valar.Functions.Tests.Security;
+
+/// <summary>
+/// Two copies of the app on Kestrel at 127.0.0.1, and a hostile image server beside them:
+/// <list type="bullet">
+/// <item><see cref="Open"/> allows exactly 127.0.0.1/32, so it fetches from the hostile server (slow and lying responses);</item>
+/// <item><see cref="Closed"/> allows nothing, has a 256 KiB body limit and resolves names from a table (never DNS), for the
+/// SSRF table and the HTTP fuzz: nothing it is given can connect anywhere.</item>
+/// </list>
+/// The slow cases all start when the fixture starts and run concurrently, so they cost one 10 s deadline, not one each.
+/// </summary>
+public sealed class HostileServersFixture : IAsyncLifetime
+{
+    public const string VisionModel = "moonshotai/Kimi-K2.6";
+    public const long MaxImageBytes = 20L * 1024 * 1024;
+    public const long ClosedBodyLimit = 256 * 1024;
+
+    private readonly Dictionary<string, Task<Observed>> _slowCases = [];
+    private WebApplication? _open;
+    private WebApplication? _closed;
+    private LoopbackImageServer? _images;
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
+
+    public Uri Open { get; private set; } = null!;
+
+    public Uri Closed { get; private set; } = null!;
+
+    public LoopbackImageServer Images => _images ?? throw new InvalidOperationException("Not started.");
+
+    /// <summary>Bytes the endless route managed to hand to the socket before the app hung up.</summary>
+    public ByteCounter Endless { get; } = new();
+
+    /// <summary><see cref="Endless"/>'s count when the app's 413/400 answer arrived.</summary>
+    public long EndlessBytesAtAnswer { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        _images = await LoopbackImageServer.StartAsync();
+        MapHostileRoutes(_images);
+        _open = await StartAppAsync(new Dictionary<string, string?> { ["Valar:Fetch:AllowedNetworks:0"] = "127.0.0.1/32" }, resolver: null);
+        _closed = await StartAppAsync(
+            new Dictionary<string, string?> { ["Valar:MaxRequestBodyBytes"] = ClosedBodyLimit.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            new TableResolver(new Dictionary<string, IPAddress[]>(StringComparer.OrdinalIgnoreCase)
+            {
+                ["internal.test"] = [IPAddress.Parse("10.0.0.7")],
+                ["metadata.invalid"] = [IPAddress.Parse("169.254.169.254")],
+                ["mixed.test"] = [IPAddress.Parse("8.8.8.8"), IPAddress.Parse("192.168.1.1")],
+                ["localhost"] = [IPAddress.Loopback, IPAddress.IPv6Loopback],
+            }));
+        Open = BaseUri(_open);
+        Closed = BaseUri(_closed);
+        foreach (var (name, slowCase) in Security.SlowCase.All)
+        {
+            _slowCases[name] = ObserveAsync(slowCase);
+        }
+    }
+
+    public Task<Observed> SlowCase(string name) => _slowCases[name];
+
+    public async Task<Observed> PostAsync(Uri app, string path, byte[] body, bool chunked = false, bool expectContinue = false)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(app, path));
+        // With 100-continue the client waits for the app's verdict on the Content-Length before sending an oversized body.
+        request.Headers.ExpectContinue = expectContinue;
+        using var content = chunked ? new StreamContent(new MemoryStream(body)) : (HttpContent)new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        var clock = Stopwatch.StartNew();
+        request.Content = content;
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        clock.Stop();
+        return new Observed((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, text, clock.Elapsed);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Task.WhenAll(_slowCases.Values).ContinueWith(_ => { }, TaskScheduler.Default);
+        Http.Dispose();
+        foreach (var app in new[] { _open, _closed })
+        {
+            if (app is not null)
+            {
+                await app.StopAsync();
+                await app.DisposeAsync();
+            }
+        }
+
+        if (_images is not null)
+        {
+            await _images.DisposeAsync();
+        }
+    }
+
+    private static async Task<WebApplication> StartAppAsync(Dictionary<string, string?> settings, IHostResolver? resolver)
+    {
+        var app = ValarApp.Build([], builder =>
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings) { ["Logging:LogLevel:Default"] = "Warning" });
+            if (resolver is not null)
+            {
+                builder.Services.AddSingleton(resolver);
+            }
+        });
+        await app.StartAsync();
+        return app;
+    }
+
+    private static Uri BaseUri(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+
+    private void MapHostileRoutes(LoopbackImageServer server)
+    {
+        var limit = (int)MaxImageBytes;
+        server
+            .MapNoResponse("/never.png")
+            .MapDrip("/drip.png", new byte[1024 * 1024], TimeSpan.FromSeconds(1))
+            .MapLyingContentLength("/short-held.png", TestImages.Png(4, 4), declaredLength: 100_000, holdOpen: true)
+            .MapLyingContentLength("/short-closed.png", TestImages.Png(4, 4), declaredLength: 100_000)
+            .MapBytes("/page.html", "<!DOCTYPE html><html><body>login</body></html>"u8.ToArray(), "text/html")
+            .MapBytes("/page-as-png.png", "<html><body>not a png</body></html>"u8.ToArray(), "image/png")
+            .MapRedirect("/to-file", "file:///etc/passwd")
+            .MapRedirect("/to-gopher", "gopher://127.0.0.1:6379/_FLUSHALL", StatusCodes.Status301MovedPermanently)
+            .MapRedirect("/to-ftp", "ftp://127.0.0.1/cat.png", StatusCodes.Status307TemporaryRedirect)
+            .Map("/endless.png", context => WriteEndlessAsync(context, Endless))
+            .Map("/limit-plus-one-then-stall.png", context => WriteThenStallAsync(context, limit + 1))
+            .Map("/limit-then-stall.png", context => WriteThenStallAsync(context, limit));
+    }
+
+    /// <summary>
+    /// A chunked body that never ends; counts what the connection accepted, and stops once the connection is gone
+    /// (Kestrel then completes the writer) or at 1 GiB.
+    /// </summary>
+    private static async Task WriteEndlessAsync(HttpContext context, ByteCounter counter)
+    {
+        context.Response.ContentType = "image/png";
+        var chunk = new byte[64 * 1024];
+        TestImages.Png(8, 8).CopyTo(chunk, 0);
+        try
+        {
+            while (!context.RequestAborted.IsCancellationRequested && counter.Bytes < (1L << 30))
+            {
+                var flushed = await context.Response.BodyWriter.WriteAsync(chunk, context.RequestAborted);
+                if (flushed.IsCompleted || flushed.IsCanceled)
+                {
+                    break;
+                }
+
+                counter.Add(chunk.Length);
+            }
+        }
+        finally
+        {
+            counter.Finish();
+        }
+    }
+
+    /// <summary>A chunked body of exactly <paramref name="bytes"/> bytes, then silence with the connection open.</summary>
+    private static async Task WriteThenStallAsync(HttpContext context, int bytes)
+    {
+        context.Response.ContentType = "image/png";
+        var png = TestImages.Png(8, 8);
+        var body = new byte[bytes];
+        png.CopyTo(body, 0);
+        await context.Response.Body.WriteAsync(body, context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+        await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted);
+    }
+
+    private async Task<Observed> ObserveAsync(SlowCase slowCase)
+    {
+        var urls = slowCase.Paths.Select(path => Images.Url(path).AbsoluteUri).ToArray();
+        var observed = await PostAsync(Open, slowCase.Surface.Path, slowCase.Surface.Body(VisionModel, urls));
+        if (slowCase.Paths.Contains("/endless.png"))
+        {
+            EndlessBytesAtAnswer = Endless.Bytes;
+        }
+
+        return observed;
+    }
+}
+
+/// <summary>What came back: status, content type, body, and how long it took.</summary>
+public sealed record Observed(int Status, string? ContentType, string Body, TimeSpan Elapsed)
+{
+    /// <summary><c>error.message</c>, which both the OpenAI and the Anthropic envelopes have.</summary>
+    public string? ErrorMessage =>
+        JsonDocument.Parse(Body).RootElement.TryGetProperty("error", out var error) && error.TryGetProperty("message", out var message)
+            ? message.GetString()
+            : null;
+}
+
+/// <summary>Counts bytes written by a server route and signals when the route ended.</summary>
+public sealed class ByteCounter
+{
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _bytes;
+
+    public long Bytes => Interlocked.Read(ref _bytes);
+
+    public Task Finished => _finished.Task;
+
+    public void Add(long bytes) => Interlocked.Add(ref _bytes, bytes);
+
+    public void Finish() => _finished.TrySetResult();
+}
+
+/// <summary>Names from a table; everything else fails like NXDOMAIN. Registered before the app's own resolver.</summary>
+internal sealed class TableResolver(IReadOnlyDictionary<string, IPAddress[]> names) : IHostResolver
+{
+    public Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken = default) =>
+        names.TryGetValue(host, out var addresses)
+            ? Task.FromResult(addresses)
+            : Task.FromException<IPAddress[]>(new SocketException((int)SocketError.HostNotFound));
+}
+
+/// <summary>A request surface: where to post and how to put image URLs in a body.</summary>
+public sealed record Surface(string Name, string Path)
+{
+    public static readonly Surface Chat = new("chat.completions", "/v1/chat/completions");
+    public static readonly Surface Responses = new("responses", "/v1/responses");
+    public static readonly Surface Messages = new("messages", "/v1/messages");
+    public static readonly Surface[] All = [Chat, Responses, Messages];
+
+    public byte[] Body(string model, params string[] urls)
+    {
+        var parts = urls.Select(url => this == Responses
+            ? (object)new Dictionary<string, object> { ["type"] = "input_image", ["image_url"] = url }
+            : this == Chat
+                ? new Dictionary<string, object> { ["type"] = "image_url", ["image_url"] = new Dictionary<string, string> { ["url"] = url } }
+                : new Dictionary<string, object> { ["type"] = "image", ["source"] = new Dictionary<string, string> { ["type"] = "url", ["url"] = url } });
+        var message = new Dictionary<string, object> { ["role"] = "user", ["content"] = parts.ToArray() };
+        var body = new Dictionary<string, object> { ["model"] = model, [this == Responses ? "input" : "messages"] = new[] { message } };
+        if (this == Messages)
+        {
+            body["max_tokens"] = 16;
+        }
+
+        return JsonSerializer.SerializeToUtf8Bytes(body);
+    }
+
+    public string UrlPath(int index) => this == Chat
+        ? $"messages[0].content[{index}].image_url.url"
+        : this == Responses ? $"input[0].content[{index}].image_url" : $"messages[0].content[{index}].source.url";
+
+    public override string ToString() => Name;
+}
+
+/// <summary>One slow or lying server case: the URLs (paths on the hostile server) and the surface it is sent on.</summary>
+public sealed record SlowCase(Surface Surface, params string[] Paths)
+{
+    public static readonly IReadOnlyDictionary<string, SlowCase> All = new Dictionary<string, SlowCase>
+    {
+        ["headers never sent"] = new(Surface.Chat, "/never.png"),
+        ["one byte per second forever"] = new(Surface.Responses, "/drip.png"),
+        ["content-length larger than the body, held open"] = new(Surface.Messages, "/short-held.png"),
+        ["content-length larger than the body, then closed"] = new(Surface.Chat, "/short-closed.png"),
+        ["endless body without content-length"] = new(Surface.Responses, "/endless.png"),
+        ["limit plus one byte, then silence"] = new(Surface.Messages, "/limit-plus-one-then-stall.png"),
+        ["exactly the limit, then silence"] = new(Surface.Chat, "/limit-then-stall.png"),
+        ["200 with an HTML body"] = new(Surface.Responses, "/page.html"),
+        ["HTML body labelled image/png"] = new(Surface.Messages, "/page-as-png.png"),
+        ["302 to file:///etc/passwd"] = new(Surface.Chat, "/to-file"),
+        ["301 to gopher://"] = new(Surface.Responses, "/to-gopher"),
+        ["307 to ftp://"] = new(Surface.Messages, "/to-ftp"),
+        ["three stalled URLs in one request"] = new(Surface.Chat, "/never.png", "/drip.png", "/short-held.png"),
+    };
+}
+
+[CollectionDefinition(Name)]
+public sealed class HostileServersCollection : ICollectionFixture<HostileServersFixture>
+{
+    public const string Name = "Security: hostile servers";
+}
