@@ -13,6 +13,8 @@ namespace Valar.Functions.Tests.Hosting;
 /// </summary>
 public sealed class PublishedHandler : IAsyncDisposable
 {
+    private static readonly SemaphoreSlim PublishLock = new(1, 1);
+
     private readonly Process _process;
 
     private PublishedHandler(Process process, Uri baseUri, TimeSpan coldStart)
@@ -29,15 +31,38 @@ public sealed class PublishedHandler : IAsyncDisposable
 
     public static string PackageFolder => Path.Combine(AzuriteFixture.FindRepositoryRoot(), "artifacts", "functionapp");
 
-    /// <summary>Publishes the package unless scripts/test.sh already did (publishing needs the package feed).</summary>
+    /// <summary>
+    /// Publishes the package unless an up-to-date one exists (scripts/test.sh publishes first, because publishing
+    /// needs the package feed and the tests run without a network).
+    /// </summary>
     public static async Task EnsurePublishedAsync()
     {
-        if (File.Exists(Path.Combine(PackageFolder, "app", "Valar.Functions")))
+        await PublishLock.WaitAsync();
+        try
+        {
+            await PublishIfStaleAsync();
+        }
+        finally
+        {
+            PublishLock.Release();
+        }
+    }
+
+    private static async Task PublishIfStaleAsync()
+    {
+        var root = AzuriteFixture.FindRepositoryRoot();
+        var published = new FileInfo(Path.Combine(PackageFolder, "app", "Valar.Functions.dll"));
+        var newestSource = new[] { "src", "functions" }
+            .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(root, folder), "*", SearchOption.AllDirectories))
+            .Where(file => !file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !file.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Append(Path.Combine(root, "host.json"))
+            .Max(File.GetLastWriteTimeUtc);
+        if (published.Exists && published.LastWriteTimeUtc >= newestSource)
         {
             return;
         }
 
-        var root = AzuriteFixture.FindRepositoryRoot();
         using var publish = Process.Start(new ProcessStartInfo("bash", [Path.Combine(root, "scripts", "publish.sh")])
         {
             WorkingDirectory = root,

@@ -78,3 +78,53 @@ public sealed class PublishedPackageTests(ITestOutputHelper output)
             await refused.Content.ReadAsStringAsync());
     }
 }
+
+/// <summary>The published executable receiving the blob trigger's invocation exactly as the host sends it, with Azurite as storage.</summary>
+public sealed class PublishedTriggerTests : IAsyncLifetime
+{
+    private readonly Valar.Testing.Azurite.AzuriteFixture _azurite = new();
+
+    public Task InitializeAsync() => _azurite.InitializeAsync();
+
+    public Task DisposeAsync() => _azurite.DisposeAsync();
+
+    [Fact]
+    public async Task PublishedExecutable_PrevalidateUploadInvocation_RecordsTheVerdict()
+    {
+        await PublishedHandler.EnsurePublishedAsync();
+        await using var handler = await PublishedHandler.StartAsync(new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["AzureWebJobsStorage"] = _azurite.ConnectionString,
+            ["Valar__Uploads__WatchUploads"] = "false",
+            ["Valar__Uploads__CreateContainers"] = "true",
+        });
+        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = handler.BaseUri };
+        using var created = await client.PostAsync("v1/uploads", null);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var upload = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+        var id = upload.RootElement.GetProperty("id").GetString()!;
+        var png = TestImages.Png(320, 200);
+        using (var put = new HttpRequestMessage(HttpMethod.Put, upload.RootElement.GetProperty("upload_url").GetString()) { Content = new ByteArrayContent(png) })
+        {
+            put.Headers.Add("x-ms-blob-type", "BlockBlob");
+            put.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/png");
+            using var stored = await client.SendAsync(put);
+            Assert.Equal(HttpStatusCode.Created, stored.StatusCode);
+        }
+
+        // What the host POSTs to /<FunctionName> for a blobTrigger with dataType binary.
+        var payload = Uploads.HostPayloads.For(id, png, "image/png", new Uri($"{_azurite.BlobEndpoint.ToString().TrimEnd('/')}/uploads/{id}"));
+        using var invocation = await client.PostAsync("PrevalidateUpload", new StringContent(payload, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, invocation.StatusCode);
+        using var reply = JsonDocument.Parse(await invocation.Content.ReadAsStringAsync());
+        Assert.True(reply.RootElement.TryGetProperty("Outputs", out _));
+        Assert.True(reply.RootElement.TryGetProperty("Logs", out _));
+        Assert.Equal("valid", reply.RootElement.GetProperty("ReturnValue").GetProperty("status").GetString());
+        using var status = await client.GetAsync($"v1/uploads/{id}");
+        using var verdict = JsonDocument.Parse(await status.Content.ReadAsStringAsync());
+        Assert.Equal("valid", verdict.RootElement.GetProperty("status").GetString());
+        Assert.Equal(320, verdict.RootElement.GetProperty("width").GetInt32());
+    }
+}
