@@ -130,6 +130,9 @@ public sealed class ImageFetcher : IDisposable
         ConnectCallback = ConnectToCheckedAddressAsync,
         // Bounds how long a pooled connection to one checked address keeps serving a name whose DNS has moved on.
         PooledConnectionLifetime = TimeSpan.FromMinutes(1),
+        // A body abandoned at the size cap (or after an error status) belongs to a server we no longer trust:
+        // close the connection instead of draining it for reuse.
+        MaxResponseDrainSize = 0,
     };
 
     private static bool IsHttp(Uri url) =>
