@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using Valar.Validation.Images;
+using Valar.Validation.Payloads;
 
 namespace Valar.Validation;
 
@@ -29,12 +30,20 @@ public static class ImageContentChecker
     }
 
     /// <summary>
-    /// Checks base64 text. Well-formedness is one vectorized scan, the decoded size follows from length and padding,
+    /// Checks base64 text. Well-formedness is one vectorized scan (<see cref="Base64Scanner"/>), the decoded size follows from length and padding,
     /// and only the header prefix is decoded, into a pooled buffer.
     /// </summary>
-    public static ImageCheckResult CheckBase64(ReadOnlySpan<byte> base64Utf8, string? declaredMediaType, long maxImageBytes, string? path = null)
+    public static ImageCheckResult CheckBase64(ReadOnlySpan<byte> base64Utf8, string? declaredMediaType, long maxImageBytes, string? path = null) =>
+        CheckBase64(base64Utf8, Base64Scanner.Scan(base64Utf8), declaredMediaType, maxImageBytes, path);
+
+    /// <summary>
+    /// Checks base64 text whose well-formedness and decoded length <paramref name="scan"/> already found (the parser
+    /// scans each payload right after the JSON reader has passed over it, while it is still in cache).
+    /// </summary>
+    internal static ImageCheckResult CheckBase64(ReadOnlySpan<byte> base64Utf8, Base64Scan scan, string? declaredMediaType, long maxImageBytes, string? path)
     {
-        if (!Base64.IsValid(base64Utf8, out var decodedLength))
+        var decodedLength = scan.DecodedLength;
+        if (!scan.IsValid)
         {
             return ImageCheckResult.Invalid(new ValidationError(ValidationErrorCode.InvalidBase64, ErrorMessages.InvalidBase64(path), path));
         }
@@ -50,7 +59,7 @@ public static class ImageContentChecker
             var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(wanted, 1));
             try
             {
-                var written = DecodePrefix(base64Utf8, buffer.AsSpan(0, wanted));
+                var written = DecodePrefix(base64Utf8, buffer.AsSpan(0, wanted), wholePayload: wanted == decodedLength);
                 var isComplete = written == decodedLength;
                 var inspection = ImageInspector.Inspect(buffer.AsSpan(0, written), isComplete);
                 if (inspection.Status != InspectionStatus.NeedMoreData || isComplete)
@@ -68,10 +77,11 @@ public static class ImageContentChecker
     }
 
     /// <summary>Decodes the first <c>destination.Length</c> bytes (fewer if the text holds whitespace).</summary>
-    private static int DecodePrefix(ReadOnlySpan<byte> base64Utf8, Span<byte> destination)
+    private static int DecodePrefix(ReadOnlySpan<byte> base64Utf8, Span<byte> destination, bool wholePayload)
     {
-        // Four characters per three bytes; whitespace, which Base64.IsValid allows, only makes the prefix shorter.
-        var characters = (int)Math.Min(base64Utf8.Length, ((destination.Length + 2L) / 3) * 4);
+        // Four characters per three bytes. Whitespace, which Base64.IsValid allows, makes a character prefix decode
+        // to fewer bytes, so once the whole image is wanted the whole text is decoded: otherwise the loop never completes.
+        var characters = wholePayload ? base64Utf8.Length : (int)Math.Min(base64Utf8.Length, ((destination.Length + 2L) / 3) * 4);
         var isFinalBlock = characters == base64Utf8.Length;
         // DestinationTooSmall is expected here: the last block may decode past the prefix we asked for.
         Base64.DecodeFromUtf8(base64Utf8[..characters], destination, out _, out var written, isFinalBlock);

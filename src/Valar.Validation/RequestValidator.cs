@@ -1,5 +1,6 @@
 using Valar.Validation.Fetching;
 using Valar.Validation.Models;
+using Valar.Validation.Payloads;
 using Valar.Validation.Requests;
 
 namespace Valar.Validation;
@@ -21,10 +22,44 @@ public sealed class RequestValidator
         _fetcher = fetcher;
     }
 
+    /// <summary>
+    /// Scan base64 payloads of a megabyte and more on the thread pool while the parse goes on (default), rather than on
+    /// the calling thread right after the JSON reader has passed over them. Either way each payload is scanned once and
+    /// the verdict is the same; this only moves the well-formedness scan to another core when one is free.
+    /// </summary>
+    public bool ScanPayloadsInParallel { get; init; } = true;
+
     /// <summary>Validates <paramref name="body"/>, which must stay unchanged until the returned task completes.</summary>
-    public async Task<ValidationOutcome> ValidateAsync(ApiSurface surface, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
+    public Task<ValidationOutcome> ValidateAsync(ApiSurface surface, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
     {
-        var parsed = RequestParser.Parse(surface, body, _catalog.LargestMaxImages + 1);
+        var mode = ScanPayloadsInParallel ? Base64ScanMode.Parallel : Base64ScanMode.Inline;
+        var parsed = RequestParser.Parse(surface, body, _catalog.LargestMaxImages + 1, mode, out var base64Scans);
+        return base64Scans is not null && base64Scans.Any(scan => scan.Running is not null)
+            ? ValidateThenDrainAsync(parsed, base64Scans, cancellationToken)
+            : ValidateParsedAsync(parsed, base64Scans, cancellationToken);
+    }
+
+    /// <summary>Whatever the verdict, returns only once no scan reads the body any more.</summary>
+    private async Task<ValidationOutcome> ValidateThenDrainAsync(ParseResult parsed, IReadOnlyList<PendingBase64Scan> base64Scans, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ValidateParsedAsync(parsed, base64Scans, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var scan in base64Scans)
+            {
+                if (scan.Running is { } running)
+                {
+                    await running.ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private async Task<ValidationOutcome> ValidateParsedAsync(ParseResult parsed, IReadOnlyList<PendingBase64Scan>? base64Scans, CancellationToken cancellationToken)
+    {
         if (!parsed.Succeeded)
         {
             return ValidationOutcome.Invalid(parsed.Error);
@@ -51,10 +86,12 @@ public sealed class RequestValidator
         using var fetches = new PendingFetches(_fetcher, request.Images, limits.MaxImageBytes, cancellationToken);
         var reports = new List<ImageReport>(request.Images.Count);
         long totalBytes = 0;
-        foreach (var image in request.Images)
+        for (var i = 0; i < request.Images.Count; i++)
         {
+            var image = request.Images[i];
+            var scan = image.Source == ImageSourceKind.Base64 ? await base64Scans![i].GetAsync().ConfigureAwait(false) : default;
             var checkedImage = image.Source == ImageSourceKind.Base64
-                ? ImageContentChecker.CheckBase64(image.Base64.Span, image.DeclaredMediaType, limits.MaxImageBytes, image.Path)
+                ? ImageContentChecker.CheckBase64(image.Base64.Span, scan, image.DeclaredMediaType, limits.MaxImageBytes, image.Path)
                 : await CheckUrlImageAsync(image, fetches, limits.MaxImageBytes).ConfigureAwait(false);
             if (!checkedImage.Succeeded)
             {

@@ -16,12 +16,24 @@ internal sealed class ParseContext
     private readonly ReadOnlyMemory<byte> _body;
     private readonly int _imageCollectionLimit;
     private readonly List<ImageReference> _images = [];
+    private readonly Base64ScanMode _scanMode;
+    private List<PendingBase64Scan>? _base64Scans;
 
-    public ParseContext(ReadOnlyMemory<byte> body, int imageCollectionLimit)
+    /// <param name="body">The whole request body.</param>
+    /// <param name="imageCollectionLimit">Images kept; more are only counted.</param>
+    /// <param name="scanMode">
+    /// Whether to scan each kept base64 payload as soon as it is found (inline, while the JSON reader's pass may have
+    /// left it in cache, or beside the parse on the thread pool); the scans are <see cref="Base64Scans"/>, parallel to <see cref="Images"/>.
+    /// </param>
+    public ParseContext(ReadOnlyMemory<byte> body, int imageCollectionLimit, Base64ScanMode scanMode = Base64ScanMode.None)
     {
         _body = body;
         _imageCollectionLimit = imageCollectionLimit;
+        _scanMode = scanMode;
     }
+
+    /// <summary>The body being parsed.</summary>
+    public ReadOnlyMemory<byte> Body => _body;
 
     public string? Model { get; private set; }
 
@@ -30,6 +42,9 @@ internal sealed class ParseContext
     public int ImageCount { get; private set; }
 
     public IReadOnlyList<ImageReference> Images => _images;
+
+    /// <summary>With scanning on: one entry per kept image, in order (default for URL images); null while no image was kept.</summary>
+    public IReadOnlyList<PendingBase64Scan>? Base64Scans => _base64Scans;
 
     public ValidationError? Error { get; private set; }
 
@@ -161,6 +176,10 @@ internal sealed class ParseContext
         if (_images.Count < _imageCollectionLimit)
         {
             _images.Add(image);
+            if (_scanMode != Base64ScanMode.None)
+            {
+                (_base64Scans ??= []).Add(image.Source == ImageSourceKind.Base64 ? PendingBase64Scan.Start(image.Base64, _scanMode) : default);
+            }
         }
 
         return true;

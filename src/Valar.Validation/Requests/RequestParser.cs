@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Valar.Validation.Payloads;
 
 namespace Valar.Validation.Requests;
 
@@ -18,15 +19,36 @@ public static class RequestParser
     /// <summary>
     /// Parses <paramref name="body"/>. The returned images slice <paramref name="body"/>, which must outlive them.
     /// </summary>
-    public static ParseResult Parse(ApiSurface surface, ReadOnlyMemory<byte> body, int imageCollectionLimit = DefaultImageCollectionLimit)
+    public static ParseResult Parse(ApiSurface surface, ReadOnlyMemory<byte> body, int imageCollectionLimit = DefaultImageCollectionLimit) =>
+        Parse(surface, body, imageCollectionLimit, Base64ScanMode.None, out _);
+
+    /// <summary>
+    /// Parses <paramref name="body"/> and scans every kept base64 payload as <paramref name="scanMode"/> says, as soon as the
+    /// reader has passed over it. <paramref name="base64Scans"/> is parallel to the images (null when none was kept) and is
+    /// set on failure too: scans may still be running on the body, which must stay unchanged until they end.
+    /// </summary>
+    internal static ParseResult Parse(ApiSurface surface, ReadOnlyMemory<byte> body, int imageCollectionLimit, Base64ScanMode scanMode, out IReadOnlyList<PendingBase64Scan>? base64Scans)
     {
+        base64Scans = null;
         if (body.Span.Trim(" \t\r\n"u8).IsEmpty)
         {
             return Malformed("the body is empty");
         }
 
-        var context = new ParseContext(body, imageCollectionLimit);
-        var reader = new Utf8JsonReader(body.Span, ReaderOptions);
+        var context = new ParseContext(body, imageCollectionLimit, scanMode);
+        try
+        {
+            return Parse(surface, context);
+        }
+        finally
+        {
+            base64Scans = context.Base64Scans;
+        }
+    }
+
+    private static ParseResult Parse(ApiSurface surface, ParseContext context)
+    {
+        var reader = new Utf8JsonReader(context.Body.Span, ReaderOptions);
         try
         {
             reader.Read();
