@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Http.Features;
 using Valar.Functions.Configuration;
 using Valar.Validation;
@@ -6,8 +7,9 @@ using Valar.Validation;
 namespace Valar.Functions.Http;
 
 /// <summary>
-/// Buffers a request body once, into a single array of exactly its size, within the size limit and the shared
-/// memory budget. The validator then works on slices of that array; nothing else copies the body.
+/// Buffers a request body once, into a single array (reused from a small <see cref="BodyBufferPool"/> for bodies of a
+/// megabyte and more), within the size limit and the shared memory budget. The validator then works on slices of that
+/// array; nothing else copies the body. Give the body back with <see cref="Return"/> once nothing reads it any more.
 /// </summary>
 public sealed class RequestBodyReader
 {
@@ -16,8 +18,12 @@ public sealed class RequestBodyReader
 
     private const int ChunkSize = 1024 * 1024;
 
+    /// <summary>Most bytes of idle body arrays kept for reuse, beyond the budget's in-flight bytes.</summary>
+    private const long MaxPooledBytes = 256L * 1024 * 1024;
+
     private readonly long _maxBytes;
     private readonly BodyBufferBudget _budget;
+    private readonly BodyBufferPool _pool;
 
     public RequestBodyReader(ValarOptions options, BodyBufferBudget budget)
     {
@@ -28,9 +34,22 @@ public sealed class RequestBodyReader
 
         _maxBytes = options.MaxRequestBodyBytes;
         _budget = budget;
+        _pool = new BodyBufferPool(Math.Min(MaxPooledBytes, budget.CapacityBytes / 8));
     }
 
     public long MaxBytes => _maxBytes;
+
+    /// <summary>
+    /// Takes back the array of a body read here, after <paramref name="body"/> is disposed and nothing reads its content.
+    /// Bodies not returned are simply collected.
+    /// </summary>
+    public void Return(RequestBody body)
+    {
+        if (MemoryMarshal.TryGetArray(body.Content, out var segment) && segment.Array is { } array && segment.Offset == 0)
+        {
+            _pool.Return(array);
+        }
+    }
 
     public async Task<BodyReadResult> ReadAsync(HttpRequest request, CancellationToken cancellationToken = default)
     {
@@ -65,9 +84,11 @@ public sealed class RequestBodyReader
         }
 
         var reservation = new RequestBody(_budget, default, length);
+        byte[]? buffer = null;
         try
         {
-            var buffer = GC.AllocateUninitializedArray<byte>(length);
+            // A reused array may hold an earlier body: only the bytes read below are ever exposed.
+            buffer = _pool.Rent(length);
             var filled = 0;
             while (filled < length)
             {
@@ -86,6 +107,11 @@ public sealed class RequestBodyReader
         catch
         {
             reservation.Dispose();
+            if (buffer is not null)
+            {
+                _pool.Return(buffer);
+            }
+
             throw;
         }
     }
@@ -131,7 +157,7 @@ public sealed class RequestBodyReader
                 }
             }
 
-            var content = GC.AllocateUninitializedArray<byte>((int)total);
+            var content = _pool.Rent((int)total);
             var offset = 0;
             foreach (var chunk in chunks)
             {
@@ -140,7 +166,7 @@ public sealed class RequestBodyReader
                 offset += count;
             }
 
-            var result = BodyReadResult.Success(new RequestBody(_budget, content, reserved));
+            var result = BodyReadResult.Success(new RequestBody(_budget, content.AsMemory(0, (int)total), reserved));
             reserved = 0;
             return result;
         }

@@ -40,8 +40,19 @@ public static class ValidationEndpoints
             return;
         }
 
-        using var body = read.Body!;
-        var outcome = await validator.ValidateAsync(surface, body.Content, cancellationToken).ConfigureAwait(false);
+        var body = read.Body!;
+        ValidationOutcome outcome;
+        try
+        {
+            outcome = await validator.ValidateAsync(surface, body.Content, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The outcome holds no slice of the body (messages and paths are strings), so its array can be reused now.
+            body.Dispose();
+            reader.Return(body);
+        }
+
         if (!outcome.Succeeded)
         {
             Log.RequestRefused(logger, ReportWriter.SurfaceName(surface), outcome.Error.Code, outcome.Error.Path, ElapsedMs(started));
