@@ -30,7 +30,8 @@ internal static class Measure
     {
         foreach (var (_, action) in cases)
         {
-            action(); // warm-up and JIT (tiered up by the rounds that follow)
+            // Long enough for the JIT to tier every case up (CoreLib's ready-to-run code is rejitted for AVX-512).
+            SecondsPerCall(action, sample * 3);
         }
 
         var samples = cases.ToDictionary(c => c.Name, _ => new List<double>(rounds));
@@ -38,6 +39,8 @@ internal static class Measure
         {
             foreach (var (name, action) in cases)
             {
+                // The naive baseline leaves hundreds of MB of garbage; collect it outside the timed region.
+                GC.Collect();
                 samples[name].Add(SecondsPerCall(action, sample));
             }
         }
