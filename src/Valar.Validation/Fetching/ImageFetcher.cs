@@ -133,6 +133,7 @@ public sealed class ImageFetcher : IDisposable
         // A body abandoned at the size cap (or after an error status) belongs to a server we no longer trust:
         // close the connection instead of draining it for reuse.
         MaxResponseDrainSize = 0,
+        ResponseDrainTimeout = TimeSpan.Zero,
     };
 
     private static bool IsHttp(Uri url) =>

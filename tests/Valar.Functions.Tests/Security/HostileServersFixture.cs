@@ -35,6 +35,7 @@ public sealed class HostileServersFixture : IAsyncLifetime
     private WebApplication? _open;
     private WebApplication? _closed;
     private LoopbackImageServer? _images;
+    private RawEndlessServer? _endless;
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
 
@@ -44,7 +45,10 @@ public sealed class HostileServersFixture : IAsyncLifetime
 
     public LoopbackImageServer Images => _images ?? throw new InvalidOperationException("Not started.");
 
-    /// <summary>Bytes the endless route managed to hand to the socket before the app hung up.</summary>
+    /// <summary>
+    /// Bytes the endless server handed to the kernel before the app hung up. A raw socket server, not Kestrel: Kestrel keeps
+    /// completing writes into a connection the client has already closed until it notices, which would count bytes never sent.
+    /// </summary>
     public ByteCounter Endless { get; } = new();
 
     /// <summary><see cref="Endless"/>'s count when the app's 413/400 answer arrived.</summary>
@@ -54,6 +58,7 @@ public sealed class HostileServersFixture : IAsyncLifetime
     {
         _images = await LoopbackImageServer.StartAsync();
         MapHostileRoutes(_images);
+        _endless = RawEndlessServer.Start(Endless);
         _open = await StartAppAsync(new Dictionary<string, string?> { ["Valar:Fetch:AllowedNetworks:0"] = "127.0.0.1/32" }, resolver: null);
         _closed = await StartAppAsync(
             new Dictionary<string, string?> { ["Valar:MaxRequestBodyBytes"] = ClosedBodyLimit.ToString(System.Globalization.CultureInfo.InvariantCulture) },
@@ -102,6 +107,7 @@ public sealed class HostileServersFixture : IAsyncLifetime
             }
         }
 
+        _endless?.Dispose();
         if (_images is not null)
         {
             await _images.DisposeAsync();
@@ -139,37 +145,8 @@ public sealed class HostileServersFixture : IAsyncLifetime
             .MapRedirect("/to-file", "file:///etc/passwd")
             .MapRedirect("/to-gopher", "gopher://127.0.0.1:6379/_FLUSHALL", StatusCodes.Status301MovedPermanently)
             .MapRedirect("/to-ftp", "ftp://127.0.0.1/cat.png", StatusCodes.Status307TemporaryRedirect)
-            .Map("/endless.png", context => WriteEndlessAsync(context, Endless))
             .Map("/limit-plus-one-then-stall.png", context => WriteThenStallAsync(context, limit + 1))
             .Map("/limit-then-stall.png", context => WriteThenStallAsync(context, limit));
-    }
-
-    /// <summary>
-    /// A chunked body that never ends; counts what the connection accepted, and stops once the connection is gone
-    /// (Kestrel then completes the writer) or at 1 GiB.
-    /// </summary>
-    private static async Task WriteEndlessAsync(HttpContext context, ByteCounter counter)
-    {
-        context.Response.ContentType = "image/png";
-        var chunk = new byte[64 * 1024];
-        TestImages.Png(8, 8).CopyTo(chunk, 0);
-        try
-        {
-            while (!context.RequestAborted.IsCancellationRequested && counter.Bytes < (1L << 30))
-            {
-                var flushed = await context.Response.BodyWriter.WriteAsync(chunk, context.RequestAborted);
-                if (flushed.IsCompleted || flushed.IsCanceled)
-                {
-                    break;
-                }
-
-                counter.Add(chunk.Length);
-            }
-        }
-        finally
-        {
-            counter.Finish();
-        }
     }
 
     /// <summary>A chunked body of exactly <paramref name="bytes"/> bytes, then silence with the connection open.</summary>
@@ -186,7 +163,7 @@ public sealed class HostileServersFixture : IAsyncLifetime
 
     private async Task<Observed> ObserveAsync(SlowCase slowCase)
     {
-        var urls = slowCase.Paths.Select(path => Images.Url(path).AbsoluteUri).ToArray();
+        var urls = slowCase.Paths.Select(path => (path == "/endless.png" ? _endless!.Url : Images.Url(path)).AbsoluteUri).ToArray();
         var observed = await PostAsync(Open, slowCase.Surface.Path, slowCase.Surface.Body(VisionModel, urls));
         if (slowCase.Paths.Contains("/endless.png"))
         {
@@ -220,6 +197,89 @@ public sealed class ByteCounter
     public void Add(long bytes) => Interlocked.Add(ref _bytes, bytes);
 
     public void Finish() => _finished.TrySetResult();
+}
+
+/// <summary>
+/// Answers every connection on 127.0.0.1 with a chunked image body that never ends, counting what each send handed to the
+/// kernel; it stops when the peer hangs up (or at 1 GiB).
+/// </summary>
+internal sealed class RawEndlessServer : IDisposable
+{
+    private readonly TcpListener _listener;
+
+    private RawEndlessServer(TcpListener listener, ByteCounter counter)
+    {
+        _listener = listener;
+        Url = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/endless.png");
+        _ = AcceptAsync(counter);
+    }
+
+    public Uri Url { get; }
+
+    public static RawEndlessServer Start(ByteCounter counter)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return new RawEndlessServer(listener, counter);
+    }
+
+    public void Dispose() => _listener.Stop();
+
+    private async Task AcceptAsync(ByteCounter counter)
+    {
+        try
+        {
+            while (true)
+            {
+                var socket = await _listener.AcceptSocketAsync();
+                _ = ServeAsync(socket, counter);
+            }
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+            // Stopped.
+        }
+    }
+
+    private static async Task ServeAsync(Socket socket, ByteCounter counter)
+    {
+        using (socket)
+        {
+            try
+            {
+                var request = new byte[16 * 1024];
+                var received = 0;
+                while (received < request.Length && request.AsSpan(0, received).IndexOf("\r\n\r\n"u8) < 0)
+                {
+                    var read = await socket.ReceiveAsync(request.AsMemory(received));
+                    if (read == 0)
+                    {
+                        return;
+                    }
+
+                    received += read;
+                }
+
+                await socket.SendAsync("HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nTransfer-Encoding: chunked\r\n\r\n"u8.ToArray());
+                var data = new byte[64 * 1024];
+                TestImages.Png(8, 8).CopyTo(data, 0);
+                byte[] chunk = [.. "10000\r\n"u8, .. data, .. "\r\n"u8];
+                while (counter.Bytes < (1L << 30))
+                {
+                    await socket.SendAsync(chunk);
+                    counter.Add(data.Length);
+                }
+            }
+            catch (SocketException)
+            {
+                // The app hung up: that is the point.
+            }
+            finally
+            {
+                counter.Finish();
+            }
+        }
+    }
 }
 
 /// <summary>Names from a table; everything else fails like NXDOMAIN. Registered before the app's own resolver.</summary>

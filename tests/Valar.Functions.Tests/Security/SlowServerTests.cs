@@ -58,7 +58,7 @@ public sealed class SlowServerTests(HostileServersFixture fixture)
         await fixture.Endless.Finished.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(TooLarge, observed.ErrorMessage);
-        // The app reads limit + 1 bytes; what the server wrote beyond that sits in loopback socket buffers (a few MiB at most).
+        // The app reads limit + 1 bytes and hangs up; what the server sent beyond that sat in loopback socket buffers.
         Assert.True(
             fixture.EndlessBytesAtAnswer >= HostileServersFixture.MaxImageBytes && fixture.EndlessBytesAtAnswer <= HostileServersFixture.MaxImageBytes + (16L * 1024 * 1024),
             $"at answer {fixture.EndlessBytesAtAnswer}, at hang-up {fixture.Endless.Bytes}");

@@ -165,8 +165,9 @@ public sealed class LoopbackImageServer : IAsyncDisposable
             context.Response.ContentLength = declaredLength;
             await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
             await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-            // Give the client time to read what was sent: an abort can reset the connection and discard unread data.
-            await Task.Delay(holdOpen ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(200), context.RequestAborted).ConfigureAwait(false);
+            // Give the client time to read what was sent, even on a loaded machine: an abort resets the connection and the
+            // kernel discards data the client has not read yet.
+            await Task.Delay(holdOpen ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(2), context.RequestAborted).ConfigureAwait(false);
             context.Abort();
         });
 
