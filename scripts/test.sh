@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 npm ci --no-audit --no-fund
 dotnet restore Valar.Functions.sln
 dotnet build Valar.Functions.sln -c Release --no-restore -nologo
+# Style is written down once (.editorconfig); the build and the formatter both enforce it.
+dotnet format Valar.Functions.sln --verify-no-changes --no-restore
 # The host-style tests start the published package; publishing needs the package feed, so it happens here.
 SKIP_ZIP=1 ./scripts/publish.sh
 
