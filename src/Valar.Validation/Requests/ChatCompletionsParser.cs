@@ -8,60 +8,13 @@ namespace Valar.Validation.Requests;
 /// </summary>
 internal static class ChatCompletionsParser
 {
-    public static bool ParseRoot(ref Utf8JsonReader reader, ParseContext context)
-    {
-        var sawMessages = false;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("model"u8))
-            {
-                reader.Read();
-                if (!context.ReadModel(ref reader))
-                {
-                    return false;
-                }
-            }
-            else if (reader.ValueTextEquals("messages"u8))
-            {
-                reader.Read();
-                sawMessages = true;
-                if (!ParseMessages(ref reader, context))
-                {
-                    return false;
-                }
-            }
-            else if (reader.ValueTextEquals("stream"u8))
-            {
-                reader.Read();
-                context.ReadStream(ref reader);
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
-        }
+    public static bool ParseRoot(ref Utf8JsonReader reader, ParseContext context) =>
+        JsonWalk.ParseRoot(ref reader, context, "messages", conversationRequired: true, ParseMessages);
 
-        return sawMessages || context.Fail("messages", "required");
-    }
-
-    private static bool ParseMessages(ref Utf8JsonReader reader, ParseContext context)
-    {
-        if (reader.TokenType != JsonTokenType.StartArray)
-        {
-            return context.Fail("messages", "expected an array of messages");
-        }
-
-        for (var index = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; index++)
-        {
-            if (!ParseMessage(ref reader, context, $"messages[{index}]"))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private static bool ParseMessages(ref Utf8JsonReader reader, ParseContext context) =>
+        reader.TokenType == JsonTokenType.StartArray
+            ? JsonWalk.ParseItems(ref reader, context, "messages", ParseMessage)
+            : context.Fail("messages", "expected an array of messages");
 
     private static bool ParseMessage(ref Utf8JsonReader reader, ParseContext context, string path)
     {
@@ -100,18 +53,8 @@ internal static class ChatCompletionsParser
         return true;
     }
 
-    private static bool ParseParts(ref Utf8JsonReader reader, ParseContext context, string path)
-    {
-        for (var index = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; index++)
-        {
-            if (!ParsePart(ref reader, context, $"{path}[{index}]"))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private static bool ParseParts(ref Utf8JsonReader reader, ParseContext context, string path) =>
+        JsonWalk.ParseItems(ref reader, context, path, ParsePart);
 
     private static bool ParsePart(ref Utf8JsonReader reader, ParseContext context, string path)
     {

@@ -9,77 +9,39 @@ namespace Valar.Validation.Requests;
 /// </summary>
 internal static class MessagesParser
 {
-    public static bool ParseRoot(ref Utf8JsonReader reader, ParseContext context)
+    public static bool ParseRoot(ref Utf8JsonReader reader, ParseContext context) =>
+        JsonWalk.ParseRoot(ref reader, context, "messages", conversationRequired: true, ParseMessages);
+
+    private static bool ParseMessages(ref Utf8JsonReader reader, ParseContext context) =>
+        reader.TokenType == JsonTokenType.StartArray
+            ? JsonWalk.ParseItems(ref reader, context, "messages", ParseMessage)
+            : context.Fail("messages", "expected an array of messages");
+
+    private static bool ParseMessage(ref Utf8JsonReader reader, ParseContext context, string path)
     {
-        var sawMessages = false;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return context.Fail(path, "expected an object");
+        }
+
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("model"u8))
+            var isContent = reader.ValueTextEquals("content"u8);
+            reader.Read();
+            if (!isContent)
             {
-                reader.Read();
-                if (!context.ReadModel(ref reader))
-                {
-                    return false;
-                }
-            }
-            else if (reader.ValueTextEquals("messages"u8))
-            {
-                reader.Read();
-                sawMessages = true;
-                if (!ParseMessages(ref reader, context))
-                {
-                    return false;
-                }
-            }
-            else if (reader.ValueTextEquals("stream"u8))
-            {
-                reader.Read();
-                context.ReadStream(ref reader);
-            }
-            else
-            {
-                reader.Read();
                 reader.Skip();
             }
-        }
-
-        return sawMessages || context.Fail("messages", "required");
-    }
-
-    private static bool ParseMessages(ref Utf8JsonReader reader, ParseContext context)
-    {
-        if (reader.TokenType != JsonTokenType.StartArray)
-        {
-            return context.Fail("messages", "expected an array of messages");
-        }
-
-        for (var index = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; index++)
-        {
-            var path = $"messages[{index}]";
-            if (reader.TokenType != JsonTokenType.StartObject)
+            else if (reader.TokenType == JsonTokenType.StartArray)
             {
-                return context.Fail(path, "expected an object");
+                if (!ParseBlocks(ref reader, context, $"{path}.content", nested: false))
+                {
+                    return false;
+                }
             }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            else if (reader.TokenType != JsonTokenType.String)
             {
-                var isContent = reader.ValueTextEquals("content"u8);
-                reader.Read();
-                if (!isContent)
-                {
-                    reader.Skip();
-                }
-                else if (reader.TokenType == JsonTokenType.StartArray)
-                {
-                    if (!ParseBlocks(ref reader, context, $"{path}.content", nested: false))
-                    {
-                        return false;
-                    }
-                }
-                else if (reader.TokenType != JsonTokenType.String)
-                {
-                    return context.Fail($"{path}.content", "expected a string or an array of content blocks");
-                }
+                return context.Fail($"{path}.content", "expected a string or an array of content blocks");
             }
         }
 

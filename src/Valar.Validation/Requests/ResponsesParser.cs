@@ -9,40 +9,8 @@ namespace Valar.Validation.Requests;
 /// </summary>
 internal static class ResponsesParser
 {
-    public static bool ParseRoot(ref Utf8JsonReader reader, ParseContext context)
-    {
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("model"u8))
-            {
-                reader.Read();
-                if (!context.ReadModel(ref reader))
-                {
-                    return false;
-                }
-            }
-            else if (reader.ValueTextEquals("input"u8))
-            {
-                reader.Read();
-                if (!ParseInput(ref reader, context))
-                {
-                    return false;
-                }
-            }
-            else if (reader.ValueTextEquals("stream"u8))
-            {
-                reader.Read();
-                context.ReadStream(ref reader);
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
-        }
-
-        return true;
-    }
+    public static bool ParseRoot(ref Utf8JsonReader reader, ParseContext context) =>
+        JsonWalk.ParseRoot(ref reader, context, "input", conversationRequired: false, ParseInput);
 
     private static bool ParseInput(ref Utf8JsonReader reader, ParseContext context)
     {
@@ -51,15 +19,7 @@ internal static class ResponsesParser
             case JsonTokenType.String or JsonTokenType.Null:
                 return true;
             case JsonTokenType.StartArray:
-                for (var index = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; index++)
-                {
-                    if (!ParseItem(ref reader, context, $"input[{index}]"))
-                    {
-                        return false;
-                    }
-                }
-
-                return true;
+                return JsonWalk.ParseItems(ref reader, context, "input", ParseItem);
             default:
                 return context.Fail("input", "expected a string or an array of input items");
         }
@@ -95,18 +55,8 @@ internal static class ResponsesParser
         return true;
     }
 
-    private static bool ParseParts(ref Utf8JsonReader reader, ParseContext context, string path)
-    {
-        for (var index = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; index++)
-        {
-            if (!ParsePart(ref reader, context, $"{path}[{index}]"))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private static bool ParseParts(ref Utf8JsonReader reader, ParseContext context, string path) =>
+        JsonWalk.ParseItems(ref reader, context, path, ParsePart);
 
     private static bool ParsePart(ref Utf8JsonReader reader, ParseContext context, string path)
     {
