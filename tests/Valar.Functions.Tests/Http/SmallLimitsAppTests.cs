@@ -1,35 +1,19 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Valar.Functions.Tests.Http;
 
 /// <summary>The app on Kestrel with a 4 KiB body limit: the 413s, in each surface's envelope, whatever the framing.</summary>
 public sealed class SmallLimitsAppTests : IAsyncLifetime
 {
-    private WebApplication _app = null!;
+    private TestApp _app = null!;
     private HttpClient _client = null!;
 
     public async Task InitializeAsync()
     {
-        _app = ValarApp.Build([], builder =>
-        {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Valar:MaxRequestBodyBytes"] = "4096",
-                ["Logging:LogLevel:Default"] = "Warning",
-            });
-        });
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        _client = new HttpClient { BaseAddress = new Uri(address) };
+        _app = await TestApp.StartAsync(new Dictionary<string, string?> { ["Valar:MaxRequestBodyBytes"] = "4096" });
+        _client = new HttpClient { BaseAddress = _app.BaseUri };
     }
 
     public async Task DisposeAsync()

@@ -2,12 +2,6 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using Anthropic;
 using Anthropic.Core;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
 using OpenAI.Chat;
 using OpenAI.Responses;
@@ -29,7 +23,7 @@ public sealed class ValarServerFixture : IAsyncLifetime
     public static readonly byte[] PhotoJpeg = TestImages.JpegHeader(1920, 1080);
     public static readonly byte[] AnimatedGif = TestImages.Gif(32, 32, frames: 3);
 
-    private WebApplication? _app;
+    private TestApp? _app;
     private LoopbackImageServer? _images;
 
     public LoopbackImageServer Images => _images ?? throw new InvalidOperationException("Not started.");
@@ -53,18 +47,8 @@ public sealed class ValarServerFixture : IAsyncLifetime
             .MapRedirect("/redirect.png", "/cat.png")
             .MapRedirect("/redirect-metadata.png", "http://169.254.169.254/latest/meta-data/");
 
-        _app = ValarApp.Build([], builder =>
-        {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Valar:Fetch:AllowedNetworks:0"] = "127.0.0.1/32",
-                ["Logging:LogLevel:Default"] = "Warning",
-            });
-        });
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        BaseUri = new Uri(address);
+        _app = await TestApp.StartAsync(new Dictionary<string, string?> { ["Valar:Fetch:AllowedNetworks:0"] = "127.0.0.1/32" });
+        BaseUri = _app.BaseUri;
     }
 
     public async Task DisposeAsync()
@@ -72,7 +56,6 @@ public sealed class ValarServerFixture : IAsyncLifetime
         Http.Dispose();
         if (_app is not null)
         {
-            await _app.StopAsync();
             await _app.DisposeAsync();
         }
 

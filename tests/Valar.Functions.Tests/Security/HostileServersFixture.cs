@@ -32,8 +32,8 @@ public sealed class HostileServersFixture : IAsyncLifetime
     public const long ClosedBodyLimit = 256 * 1024;
 
     private readonly Dictionary<string, Task<Observed>> _slowCases = [];
-    private WebApplication? _open;
-    private WebApplication? _closed;
+    private TestApp? _open;
+    private TestApp? _closed;
     private LoopbackImageServer? _images;
     private RawEndlessServer? _endless;
 
@@ -69,8 +69,8 @@ public sealed class HostileServersFixture : IAsyncLifetime
                 ["mixed.test"] = [IPAddress.Parse("8.8.8.8"), IPAddress.Parse("192.168.1.1")],
                 ["localhost"] = [IPAddress.Loopback, IPAddress.IPv6Loopback],
             }));
-        Open = BaseUri(_open);
-        Closed = BaseUri(_closed);
+        Open = _open.BaseUri;
+        Closed = _closed.BaseUri;
         foreach (var (name, slowCase) in Security.SlowCase.All)
         {
             _slowCases[name] = ObserveAsync(slowCase);
@@ -102,7 +102,6 @@ public sealed class HostileServersFixture : IAsyncLifetime
         {
             if (app is not null)
             {
-                await app.StopAsync();
                 await app.DisposeAsync();
             }
         }
@@ -114,23 +113,14 @@ public sealed class HostileServersFixture : IAsyncLifetime
         }
     }
 
-    private static async Task<WebApplication> StartAppAsync(Dictionary<string, string?> settings, IHostResolver? resolver)
-    {
-        var app = ValarApp.Build([], builder =>
+    private static Task<TestApp> StartAppAsync(Dictionary<string, string?> settings, IHostResolver? resolver) =>
+        TestApp.StartAsync(settings, builder =>
         {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings) { ["Logging:LogLevel:Default"] = "Warning" });
             if (resolver is not null)
             {
                 builder.Services.AddSingleton(resolver);
             }
         });
-        await app.StartAsync();
-        return app;
-    }
-
-    private static Uri BaseUri(WebApplication app) =>
-        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
 
     private void MapHostileRoutes(LoopbackImageServer server)
     {
