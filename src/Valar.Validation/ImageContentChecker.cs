@@ -81,7 +81,7 @@ public static class ImageContentChecker
     {
         // Four characters per three bytes. Whitespace, which Base64.IsValid allows, makes a character prefix decode
         // to fewer bytes, so once the whole image is wanted the whole text is decoded: otherwise the loop never completes.
-        var characters = wholePayload ? base64Utf8.Length : (int)Math.Min(base64Utf8.Length, ((destination.Length + 2L) / 3) * 4);
+        var characters = wholePayload ? base64Utf8.Length : Math.Min(base64Utf8.Length, Base64.GetMaxEncodedToUtf8Length(destination.Length));
         var isFinalBlock = characters == base64Utf8.Length;
         // DestinationTooSmall is expected here: the last block may decode past the prefix we asked for.
         Base64.DecodeFromUtf8(base64Utf8[..characters], destination, out _, out var written, isFinalBlock);

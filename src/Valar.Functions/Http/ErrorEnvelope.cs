@@ -17,32 +17,29 @@ public static class ErrorEnvelope
     public static Task WriteAsync(HttpResponse response, ApiSurface surface, ValidationError error, CancellationToken cancellationToken = default) =>
         WriteAsync(response, surface, StatusCodeFor(error.Code), error.Message, error.Path, SnakeCase(error.Code), cancellationToken);
 
-    public static async Task WriteAsync(
+    public static Task WriteAsync(
         HttpResponse response,
         ApiSurface surface,
         int statusCode,
         string message,
         string? param,
         string? code,
-        CancellationToken cancellationToken = default)
-    {
-        response.StatusCode = statusCode;
-        response.ContentType = "application/json";
-        var writer = new Utf8JsonWriter(response.BodyWriter, JsonWriting.Options);
-        await using (writer.ConfigureAwait(false))
-        {
-            if (surface == ApiSurface.Messages)
+        CancellationToken cancellationToken = default) =>
+        JsonWriting.WriteAsync(
+            response,
+            statusCode,
+            writer =>
             {
-                WriteAnthropic(writer, statusCode, message);
-            }
-            else
-            {
-                WriteOpenAi(writer, statusCode, message, param, code);
-            }
-        }
-
-        await response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
-    }
+                if (surface == ApiSurface.Messages)
+                {
+                    WriteAnthropic(writer, statusCode, message);
+                }
+                else
+                {
+                    WriteOpenAi(writer, statusCode, message, param, code);
+                }
+            },
+            cancellationToken);
 
     private static void WriteOpenAi(Utf8JsonWriter writer, int statusCode, string message, string? param, string? code)
     {
@@ -52,7 +49,6 @@ public static class ErrorEnvelope
         writer.WriteString("type", statusCode switch
         {
             StatusCodes.Status404NotFound => "not_found_error",
-            StatusCodes.Status503ServiceUnavailable => "server_error",
             >= 500 => "server_error",
             _ => "invalid_request_error",
         });

@@ -10,4 +10,18 @@ internal static class JsonWriting
     /// rather than as <c>\u0027</c>.
     /// </summary>
     public static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Writes a JSON response straight into the response pipe.</summary>
+    public static async Task WriteAsync(HttpResponse response, int statusCode, Action<Utf8JsonWriter> write, CancellationToken cancellationToken = default)
+    {
+        response.StatusCode = statusCode;
+        response.ContentType = "application/json";
+        var writer = new Utf8JsonWriter(response.BodyWriter, Options);
+        await using (writer.ConfigureAwait(false))
+        {
+            write(writer);
+        }
+
+        await response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
 }

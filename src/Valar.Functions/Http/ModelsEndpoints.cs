@@ -9,15 +9,8 @@ public static class ModelsEndpoints
 {
     public static IEndpointRouteBuilder MapModelsEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/v1/models", async (HttpContext context, ModelCatalog catalog) =>
-        {
-            context.Response.ContentType = "application/json";
-            var writer = new Utf8JsonWriter(context.Response.BodyWriter, JsonWriting.Options);
-            await using (writer.ConfigureAwait(false))
-            {
-                Write(writer, catalog);
-            }
-        });
+        endpoints.MapGet("/v1/models", (HttpContext context, ModelCatalog catalog) =>
+            JsonWriting.WriteAsync(context.Response, StatusCodes.Status200OK, writer => Write(writer, catalog), context.RequestAborted));
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
         return endpoints;
     }

@@ -17,18 +17,8 @@ public static class ReportWriter
         _ => throw new ArgumentOutOfRangeException(nameof(surface), surface, null),
     };
 
-    public static async Task WriteAsync(HttpResponse response, ValidationReport report, CancellationToken cancellationToken = default)
-    {
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "application/json";
-        var writer = new Utf8JsonWriter(response.BodyWriter, JsonWriting.Options);
-        await using (writer.ConfigureAwait(false))
-        {
-            Write(writer, report);
-        }
-
-        await response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public static Task WriteAsync(HttpResponse response, ValidationReport report, CancellationToken cancellationToken = default) =>
+        JsonWriting.WriteAsync(response, StatusCodes.Status200OK, writer => Write(writer, report), cancellationToken);
 
     public static void Write(Utf8JsonWriter writer, ValidationReport report)
     {

@@ -83,30 +83,17 @@ public sealed class RequestBodyReader
             return BodyReadResult.Busy();
         }
 
-        var reservation = new RequestBody(_budget, default, length);
         byte[]? buffer = null;
         try
         {
             // A reused array may hold an earlier body: only the bytes read below are ever exposed.
             buffer = _pool.Rent(length);
-            var filled = 0;
-            while (filled < length)
-            {
-                var read = await body.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                filled += read;
-            }
-
-            // Drop the placeholder without releasing: the returned body now owns the reservation.
+            var filled = await FillAsync(body, buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
             return BodyReadResult.Success(new RequestBody(_budget, buffer.AsMemory(0, filled), length));
         }
         catch
         {
-            reservation.Dispose();
+            _budget.Release(length);
             if (buffer is not null)
             {
                 _pool.Return(buffer);
@@ -133,17 +120,7 @@ public sealed class RequestBodyReader
                 reserved += ChunkSize;
                 var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
                 chunks.Add(chunk);
-                var filled = 0;
-                while (filled < ChunkSize)
-                {
-                    var read = await body.ReadAsync(chunk.AsMemory(filled, ChunkSize - filled), cancellationToken).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        break;
-                    }
-
-                    filled += read;
-                }
+                var filled = await FillAsync(body, chunk.AsMemory(0, ChunkSize), cancellationToken).ConfigureAwait(false);
 
                 total += filled;
                 if (total > _maxBytes)
@@ -182,6 +159,24 @@ public sealed class RequestBodyReader
                 _budget.Release(reserved);
             }
         }
+    }
+
+    /// <summary>Reads until <paramref name="destination"/> is full or the body ends; returns the bytes read.</summary>
+    private static async Task<int> FillAsync(Stream body, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        var filled = 0;
+        while (filled < destination.Length)
+        {
+            var read = await body.ReadAsync(destination[filled..], cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            filled += read;
+        }
+
+        return filled;
     }
 }
 

@@ -50,10 +50,9 @@ public static class UploadEndpoints
                 }
 
                 UploadLog.UploadIssued(logger, id, uploadUrl.ExpiresOn);
-                context.Response.StatusCode = StatusCodes.Status201Created;
                 context.Response.Headers.Location = StatusPath(id);
                 context.Response.Headers.CacheControl = "no-store";
-                await WriteJsonAsync(context.Response, writer =>
+                await JsonWriting.WriteAsync(context.Response, StatusCodes.Status201Created, writer =>
                 {
                     writer.WriteStartObject();
                     writer.WriteString("id", id);
@@ -116,9 +115,8 @@ public static class UploadEndpoints
             var readUrl = record.Status == UploadStatus.Valid
                 ? await store.SignReadAsync(id, cancellationToken).ConfigureAwait(false)
                 : null;
-            context.Response.StatusCode = StatusCodes.Status200OK;
             context.Response.Headers.CacheControl = "no-store";
-            await WriteJsonAsync(context.Response, writer => WriteStatus(writer, record, readUrl), cancellationToken).ConfigureAwait(false);
+            await JsonWriting.WriteAsync(context.Response, StatusCodes.Status200OK, writer => WriteStatus(writer, record, readUrl), cancellationToken).ConfigureAwait(false);
         }
         catch (StorageRequestException exception)
         {
@@ -259,8 +257,7 @@ public static class UploadEndpoints
     /// <summary>The host's reply shape: <c>{"Outputs":{},"Logs":[...],"ReturnValue":...}</c>.</summary>
     private static Task InvocationResultAsync(HttpContext context, int statusCode, string log, TriggerReturnValue? returnValue)
     {
-        context.Response.StatusCode = statusCode;
-        return WriteJsonAsync(context.Response, writer =>
+        return JsonWriting.WriteAsync(context.Response, statusCode, writer =>
         {
             writer.WriteStartObject();
             writer.WriteStartObject("Outputs");
@@ -299,18 +296,6 @@ public static class UploadEndpoints
         context.Response.Headers.RetryAfter = "5";
         return ErrorEnvelope.WriteAsync(context.Response, ApiSurface.ChatCompletions, StatusCodes.Status503ServiceUnavailable,
             "upload storage is unavailable; retry shortly", null, "storage_unavailable", context.RequestAborted);
-    }
-
-    private static async Task WriteJsonAsync(HttpResponse response, Action<Utf8JsonWriter> write, CancellationToken cancellationToken)
-    {
-        response.ContentType = "application/json";
-        var writer = new Utf8JsonWriter(response.BodyWriter, JsonWriting.Options);
-        await using (writer.ConfigureAwait(false))
-        {
-            write(writer);
-        }
-
-        await response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static string StatusPath(string id) => $"/v1/uploads/{id}";

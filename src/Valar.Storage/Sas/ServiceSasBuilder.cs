@@ -31,8 +31,8 @@ public sealed class ServiceSasBuilder
         var blobUri = BlobStore.BlobUri(_blobEndpoint.AbsoluteUri.TrimEnd('/'), container, blob);
         var (startsOn, expiresOn) = BlobSas.Window(_timeProvider, _options);
         var sp = BlobSas.FormatPermissions(permissions);
-        var st = BlobXmlTime(startsOn);
-        var se = BlobXmlTime(expiresOn);
+        var st = BlobXml.FormatTime(startsOn);
+        var se = BlobXml.FormatTime(expiresOn);
         var spr = BlobSas.Protocol(_options);
         var signature = _credential.ComputeSignature(StringToSign(sp, st, se, BlobSas.CanonicalResource(_credential.AccountName, container, blob), spr));
         return BlobSas.ToUri(
@@ -65,6 +65,4 @@ public sealed class ServiceSasBuilder
             string.Empty, // rsce
             string.Empty, // rscl
             string.Empty); // rsct
-
-    private static string BlobXmlTime(DateTimeOffset time) => BlobXml.FormatTime(time);
 }

@@ -45,6 +45,21 @@ public abstract class SdkSurface
 
     private static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement.Clone();
 
+    /// <summary>Calls an OpenAI SDK method; a 200 is read through the raw response, a refusal through the SDK's exception.</summary>
+    private static async Task<SdkAnswer> SendOpenAiAsync(Func<Task<ClientResult>> call)
+    {
+        try
+        {
+            var result = (await call()).GetRawResponse();
+            return new SdkAnswer(result.Status, Parse(result.Content.ToString()), null, null);
+        }
+        catch (ClientResultException exception)
+        {
+            var body = Parse(exception.GetRawResponse()!.Content.ToString());
+            return new SdkAnswer(exception.Status, null, exception.Message, body.GetProperty("error").GetProperty("message").GetString());
+        }
+    }
+
     private static string OpenAiException(string message, string code, string? param) =>
         param is null
             ? $"HTTP 400 (invalid_request_error: {code})\n\n{message}"
@@ -67,16 +82,7 @@ public abstract class SdkSurface
                 TestImage.Inline inline => ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(inline.Bytes), inline.MediaType),
                 _ => throw new ArgumentOutOfRangeException(nameof(images)),
             }));
-            try
-            {
-                var result = await server.ChatClient(model).CompleteChatAsync([new UserChatMessage(parts)]);
-                return new SdkAnswer(result.GetRawResponse().Status, Parse(result.GetRawResponse().Content.ToString()), null, null);
-            }
-            catch (ClientResultException exception)
-            {
-                var body = Parse(exception.GetRawResponse()!.Content.ToString());
-                return new SdkAnswer(exception.Status, null, exception.Message, body.GetProperty("error").GetProperty("message").GetString());
-            }
+            return await SendOpenAiAsync(async () => await server.ChatClient(model).CompleteChatAsync([new UserChatMessage(parts)]));
         }
     }
 
@@ -97,16 +103,7 @@ public abstract class SdkSurface
                 TestImage.Inline inline => ResponseContentPart.CreateInputImagePart(BinaryData.FromBytes(inline.Bytes, inline.MediaType), ResponseImageDetailLevel.High),
                 _ => throw new ArgumentOutOfRangeException(nameof(images)),
             }));
-            try
-            {
-                var result = await server.ResponsesClient().CreateResponseAsync(new CreateResponseOptions(model, [ResponseItem.CreateUserMessageItem(parts)]) { BackgroundModeEnabled = true });
-                return new SdkAnswer(result.GetRawResponse().Status, Parse(result.GetRawResponse().Content.ToString()), null, null);
-            }
-            catch (ClientResultException exception)
-            {
-                var body = Parse(exception.GetRawResponse()!.Content.ToString());
-                return new SdkAnswer(exception.Status, null, exception.Message, body.GetProperty("error").GetProperty("message").GetString());
-            }
+            return await SendOpenAiAsync(async () => await server.ResponsesClient().CreateResponseAsync(new CreateResponseOptions(model, [ResponseItem.CreateUserMessageItem(parts)]) { BackgroundModeEnabled = true }));
         }
     }
 
