@@ -23,7 +23,7 @@ public static class ImageContentChecker
     {
         if (content.Length > maxImageBytes)
         {
-            return ImageCheckResult.Invalid(new ValidationError(ValidationErrorCode.ImageTooLarge, ErrorMessages.ImageTooLarge(maxImageBytes), path), content.Length);
+            return ImageCheckResult.Invalid(ValidationErrors.ImageTooLarge(maxImageBytes, path), content.Length);
         }
 
         return Classify(ImageInspector.Inspect(content, isComplete: true), content.Length, declaredMediaType, path);
@@ -45,12 +45,12 @@ public static class ImageContentChecker
         var decodedLength = scan.DecodedLength;
         if (!scan.IsValid)
         {
-            return ImageCheckResult.Invalid(new ValidationError(ValidationErrorCode.InvalidBase64, ErrorMessages.InvalidBase64(path), path));
+            return ImageCheckResult.Invalid(ValidationErrors.InvalidBase64(path));
         }
 
         if (decodedLength > maxImageBytes)
         {
-            return ImageCheckResult.Invalid(new ValidationError(ValidationErrorCode.ImageTooLarge, ErrorMessages.ImageTooLarge(maxImageBytes), path), decodedLength);
+            return ImageCheckResult.Invalid(ValidationErrors.ImageTooLarge(maxImageBytes, path), decodedLength);
         }
 
         var wanted = Math.Min(decodedLength, InitialHeaderBytes);
@@ -95,10 +95,10 @@ public static class ImageContentChecker
             case InspectionStatus.Recognized:
                 break;
             case InspectionStatus.Unsupported:
-                return ImageCheckResult.Invalid(new ValidationError(ValidationErrorCode.UnsupportedImageType, ErrorMessages.UnsupportedImageType(inspection.DetectedMediaType), path), bytes);
+                return ImageCheckResult.Invalid(ValidationErrors.UnsupportedImageType(inspection.DetectedMediaType, path), bytes);
             default:
                 var problem = inspection.Problem ?? $"truncated {inspection.DetectedMediaType} header";
-                return ImageCheckResult.Invalid(new ValidationError(ValidationErrorCode.InvalidImage, ErrorMessages.InvalidImage(problem), path), bytes);
+                return ImageCheckResult.Invalid(ValidationErrors.InvalidImage(problem, path), bytes);
         }
 
         var info = inspection.Info!;
@@ -107,7 +107,7 @@ public static class ImageContentChecker
             var normalized = ImageInspector.NormalizeMediaType(declaredMediaType);
             if (normalized is not null && normalized != info.MediaType)
             {
-                return ImageCheckResult.Invalid(new ValidationError(ValidationErrorCode.DeclaredTypeMismatch, ErrorMessages.DeclaredTypeMismatch(declaredMediaType.Trim(), info.MediaType), path), bytes);
+                return ImageCheckResult.Invalid(ValidationErrors.DeclaredTypeMismatch(declaredMediaType.Trim(), info.MediaType, path), bytes);
             }
         }
 

@@ -6,7 +6,7 @@ using Valar.Validation.Requests;
 namespace Valar.Validation;
 
 /// <summary>
-/// Runs every check of DESIGN §3 over a request body, in order, and reports the first failure:
+/// Runs every check over a request body, in order, and reports the first failure:
 /// model accepts images, image count, then per image in request order: URL scheme, public target, download,
 /// decoded size, detected type, declared type. A request's URLs are fetched concurrently; the verdict is the same
 /// as if they had been fetched one by one.
@@ -74,16 +74,16 @@ public sealed class RequestValidator
 
         if (model is not { SupportsImages: true })
         {
-            return Refuse(ValidationErrorCode.ModelDoesNotSupportImages, ErrorMessages.ModelDoesNotSupportImages(request.Model), "model");
+            return ValidationOutcome.Invalid(ValidationErrors.ModelDoesNotSupportImages(request.Model));
         }
 
         var limits = model.Limits;
         if (request.ImageCount > limits.MaxImages)
         {
-            return Refuse(ValidationErrorCode.TooManyImages, ErrorMessages.TooManyImages(limits.MaxImages), null);
+            return ValidationOutcome.Invalid(ValidationErrors.TooManyImages(limits.MaxImages));
         }
 
-        using var fetches = new PendingFetches(_fetcher, request.Images, limits.MaxImageBytes, cancellationToken);
+        await using var fetches = new PendingFetches(_fetcher, request.Images, limits.MaxImageBytes, cancellationToken);
         var reports = new List<ImageReport>(request.Images.Count);
         long totalBytes = 0;
         for (var i = 0; i < request.Images.Count; i++)
@@ -102,7 +102,7 @@ public sealed class RequestValidator
             totalBytes += checkedImage.Bytes;
             if (totalBytes > limits.MaxTotalMediaBytes)
             {
-                return Refuse(ValidationErrorCode.TotalMediaTooLarge, ErrorMessages.TotalMediaTooLarge(limits.MaxTotalMediaBytes), image.Path);
+                return ValidationOutcome.Invalid(ValidationErrors.TotalMediaTooLarge(limits.MaxTotalMediaBytes, image.Path));
             }
 
             reports.Add(ToReport(image, checkedImage));
@@ -113,7 +113,7 @@ public sealed class RequestValidator
 
     private static async Task<ImageCheckResult> CheckUrlImageAsync(ImageReference image, PendingFetches fetches, long maxImageBytes)
     {
-        var fetch = fetches.For(image.Index);
+        var fetch = fetches.Take(image.Index);
         if (fetch is null)
         {
             return ImageCheckResult.Invalid(SchemeError(image));
@@ -132,10 +132,9 @@ public sealed class RequestValidator
     private static ValidationError SchemeError(ImageReference image)
     {
         var scheme = ExplicitScheme(image.Url);
-        var message = scheme is null || IsHttp(scheme)
-            ? ErrorMessages.NotAnAbsoluteUrl(image.Path)
-            : ErrorMessages.UnsupportedUrlScheme(scheme.ToLowerInvariant());
-        return new ValidationError(ValidationErrorCode.UnsupportedUrlScheme, message, image.Path);
+        return scheme is null || IsHttp(scheme)
+            ? ValidationErrors.NotAnAbsoluteUrl(image.Path)
+            : ValidationErrors.UnsupportedUrlScheme(scheme.ToLowerInvariant(), path: image.Path);
     }
 
     /// <summary>
@@ -200,14 +199,11 @@ public sealed class RequestValidator
         Images = images,
     };
 
-    private static ValidationOutcome Refuse(ValidationErrorCode code, string message, string? path) =>
-        ValidationOutcome.Invalid(new ValidationError(code, message, path));
-
     /// <summary>
-    /// Every fetchable URL of the request, started at once. Disposing cancels what is still running and
-    /// returns the buffers of results nobody consumed.
+    /// Every fetchable URL of the request, started at once. Disposing cancels what is still running, waits for it to
+    /// end, and returns the buffers of results nobody took.
     /// </summary>
-    private sealed class PendingFetches : IDisposable
+    private sealed class PendingFetches : IAsyncDisposable
     {
         private readonly CancellationTokenSource _cancellation;
         private readonly Dictionary<int, Task<FetchResult>> _fetches = [];
@@ -224,42 +220,29 @@ public sealed class RequestValidator
             }
         }
 
-        public Task<FetchResult>? For(int index) =>
+        /// <summary>Hands over the fetch of the image at <paramref name="index"/>, or null when its URL was not fetchable.</summary>
+        public Task<FetchResult>? Take(int index) =>
             _fetches.Remove(index, out var fetch) ? fetch : null;
 
-        public void Dispose()
+        public async ValueTask DisposeAsync()
         {
-            _cancellation.Cancel();
-            if (_fetches.Count == 0)
+            await _cancellation.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                // Cancelled fetches end promptly; their exceptions are the cancellation we asked for.
+                await ((Task)Task.WhenAll(_fetches.Values)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                foreach (var fetch in _fetches.Values)
+                {
+                    if (fetch.IsCompletedSuccessfully)
+                    {
+                        fetch.Result.Dispose();
+                    }
+                }
+            }
+            finally
             {
                 _cancellation.Dispose();
-                return;
             }
-
-            // Unconsumed fetches end promptly once cancelled; release their buffers and the token source then.
-            var cancellation = _cancellation;
-            _ = Task.WhenAll(_fetches.Values).ContinueWith(
-                static (completedAll, state) =>
-                {
-                    var (fetches, cancellation) = ((IEnumerable<Task<FetchResult>>, CancellationTokenSource))state!;
-                    foreach (var fetch in fetches)
-                    {
-                        if (fetch.IsCompletedSuccessfully)
-                        {
-                            fetch.Result.Dispose();
-                        }
-                        else
-                        {
-                            _ = fetch.Exception;
-                        }
-                    }
-
-                    cancellation.Dispose();
-                },
-                (_fetches.Values.ToArray() as IEnumerable<Task<FetchResult>>, cancellation),
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
         }
     }
 }

@@ -185,10 +185,7 @@ public readonly record struct BodyReadResult(RequestBody? Body, ValidationError?
 {
     public static BodyReadResult Success(RequestBody body) => new(body, null, false);
 
-    public static BodyReadResult TooLarge(long maximum) => new(
-        null,
-        new ValidationError(ValidationErrorCode.BodyTooLarge, $"request body too large: exceeds maximum of {maximum} bytes"),
-        false);
+    public static BodyReadResult TooLarge(long maximum) => new(null, ValidationErrors.BodyTooLarge(maximum), false);
 
     public static BodyReadResult Busy() => new(null, null, true);
 }

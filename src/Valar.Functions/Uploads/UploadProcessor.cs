@@ -97,7 +97,7 @@ public sealed class UploadProcessor
         };
         if (delivery.ExceedsLimit)
         {
-            return Rejected(decided, new ValidationError(ValidationErrorCode.ImageTooLarge, ErrorMessages.ImageTooLarge(_maxImageBytes)), null, null);
+            return Rejected(decided, ValidationErrors.ImageTooLarge(_maxImageBytes), null, null);
         }
 
         var content = delivery.Content;

@@ -3,28 +3,25 @@ using System.Buffers;
 namespace Valar.Validation.Fetching;
 
 /// <summary>
-/// The outcome of one fetch: either an error, or the body in a pooled buffer that goes back to the pool on
+/// The outcome of one fetch: either an error, or the body in a pooled buffer that goes back to its pool on
 /// <see cref="Dispose"/>.
 /// </summary>
 public sealed class FetchResult : IDisposable
 {
     private readonly int _length;
+    private readonly ArrayPool<byte>? _pool;
     private byte[]? _buffer;
 
-    private FetchResult(ValidationError? error, byte[]? buffer, int length, string? contentType, Uri finalUrl)
+    private FetchResult(ValidationError? error, byte[]? buffer, int length, ArrayPool<byte>? pool)
     {
         Error = error;
         _buffer = buffer;
         _length = length;
-        ContentType = contentType;
-        FinalUrl = finalUrl;
+        _pool = pool;
     }
 
     /// <summary>Why the fetch failed, with a null path (the caller knows where the URL was); null on success.</summary>
     public ValidationError? Error { get; }
-
-    /// <summary>True when the body was downloaded.</summary>
-    public bool IsSuccess => Error is null;
 
     /// <summary>The body (at most the requested maximum); empty when the fetch failed.</summary>
     public ReadOnlyMemory<byte> Content
@@ -42,17 +39,10 @@ public sealed class FetchResult : IDisposable
         }
     }
 
-    /// <summary>The Content-Type header as sent; informational only, the type is detected from the bytes.</summary>
-    public string? ContentType { get; }
+    internal static FetchResult Failure(ValidationError error) => new(error, null, 0, null);
 
-    /// <summary>The URL of the last hop (after redirects), or the URL that failed.</summary>
-    public Uri FinalUrl { get; }
-
-    internal static FetchResult Failure(ValidationError error, Uri url) => new(error, null, 0, null, url);
-
-    /// <summary>Takes ownership of <paramref name="pooledBuffer"/>, rented from <see cref="ArrayPool{T}.Shared"/>.</summary>
-    internal static FetchResult Success(byte[] pooledBuffer, int length, string? contentType, Uri url) =>
-        new(null, pooledBuffer, length, contentType, url);
+    /// <summary>Takes ownership of <paramref name="pooledBuffer"/>, rented from <paramref name="pool"/>.</summary>
+    internal static FetchResult Success(byte[] pooledBuffer, int length, ArrayPool<byte> pool) => new(null, pooledBuffer, length, pool);
 
     /// <inheritdoc />
     public void Dispose()
@@ -60,7 +50,7 @@ public sealed class FetchResult : IDisposable
         var buffer = Interlocked.Exchange(ref _buffer, null);
         if (buffer is not null)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _pool!.Return(buffer);
         }
     }
 }

@@ -12,24 +12,36 @@ namespace Valar.Validation.Fetching;
 /// </summary>
 public sealed class ImageFetcher : IDisposable
 {
-    private const int InitialBufferSize = 64 * 1024;
+    /// <summary>
+    /// The first body buffer, whatever Content-Length says: a server that declares 20 MB and then trickles must not
+    /// make us hold 20 MB. The buffer doubles only as bytes actually arrive.
+    /// </summary>
+    internal const int InitialBufferSize = 64 * 1024;
 
     private static readonly HttpRequestOptionsKey<IPAddress[]> CheckedAddressesKey = new("Valar.Fetching.CheckedAddresses");
     private static readonly MediaTypeWithQualityHeaderValue AcceptImages = new("image/*");
 
     private readonly FetchOptions _options;
     private readonly IHostResolver _resolver;
+    private readonly TimeProvider _timeProvider;
+    private readonly ArrayPool<byte> _bufferPool;
     private readonly AddressPolicy _policy;
     private readonly HttpClient _client;
 
-    /// <summary>Creates a fetcher with one long-lived connection pool; resolves names with <paramref name="resolver"/> (default: the system's).</summary>
-    public ImageFetcher(FetchOptions options, IHostResolver? resolver = null)
+    /// <summary>Creates a fetcher with one long-lived connection pool.</summary>
+    /// <param name="options">Deadline, redirect cap, allowed networks and User-Agent.</param>
+    /// <param name="resolver">Resolves host names (default: the system's resolver).</param>
+    /// <param name="timeProvider">The clock the deadline runs on (default: <see cref="TimeProvider.System"/>).</param>
+    /// <param name="bufferPool">Where body buffers come from and go back to (default: <see cref="ArrayPool{T}.Shared"/>).</param>
+    public ImageFetcher(FetchOptions options, IHostResolver? resolver = null, TimeProvider? timeProvider = null, ArrayPool<byte>? bufferPool = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.Timeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxRedirects);
         _options = options;
         _resolver = resolver ?? new SystemHostResolver();
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _bufferPool = bufferPool ?? ArrayPool<byte>.Shared;
         _policy = new AddressPolicy(options.AllowedNetworks);
         _client = new HttpClient(CreateHandler(), disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
     }
@@ -49,8 +61,9 @@ public sealed class ImageFetcher : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(maxBytes, (long)Array.MaxLength);
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_options.Timeout);
+        // One deadline for every phase and hop, on the injected clock (as YARP's HttpForwarder builds its timeouts).
+        using var timeout = new CancellationTokenSource(_options.Timeout, _timeProvider);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var current = url;
         try
         {
@@ -58,13 +71,13 @@ public sealed class ImageFetcher : IDisposable
             {
                 if (!IsHttp(current))
                 {
-                    return FetchResult.Failure(FetchErrors.UnsupportedScheme(current.Scheme, inRedirect: redirects > 0), current);
+                    return FetchResult.Failure(ValidationErrors.UnsupportedUrlScheme(current.Scheme, inRedirect: redirects > 0));
                 }
 
                 var (addresses, refusal) = await CheckHostAsync(current, deadline.Token).ConfigureAwait(false);
                 if (refusal is not null)
                 {
-                    return FetchResult.Failure(refusal, current);
+                    return FetchResult.Failure(refusal);
                 }
 
                 using var request = new HttpRequestMessage(HttpMethod.Get, current);
@@ -80,12 +93,12 @@ public sealed class ImageFetcher : IDisposable
                 {
                     if (redirects >= _options.MaxRedirects)
                     {
-                        return FetchResult.Failure(FetchErrors.TooManyRedirects(_options.MaxRedirects), current);
+                        return FetchResult.Failure(ValidationErrors.TooManyRedirects(_options.MaxRedirects));
                     }
 
                     if (!TryGetLocation(response, current, out var next))
                     {
-                        return FetchResult.Failure(FetchErrors.MissingLocation(status), current);
+                        return FetchResult.Failure(ValidationErrors.MissingLocation(status));
                     }
 
                     current = next;
@@ -94,26 +107,26 @@ public sealed class ImageFetcher : IDisposable
 
                 if (response.StatusCode != HttpStatusCode.OK)
                 {
-                    return FetchResult.Failure(FetchErrors.HttpStatus(status), current);
+                    return FetchResult.Failure(ValidationErrors.HttpStatus(status));
                 }
 
-                return await ReadBodyAsync(response, current, maxBytes, deadline.Token).ConfigureAwait(false);
+                return await ReadBodyAsync(response, maxBytes, deadline.Token).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (IsOurDeadline(deadline, cancellationToken))
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return FetchResult.Failure(FetchErrors.TimedOut(_options.Timeout), current);
+            return FetchResult.Failure(ValidationErrors.TimedOut(_options.Timeout));
         }
         catch (Exception exception) when (exception is HttpRequestException or IOException)
         {
             // A connection torn down by cancellation can surface as an I/O error; cancellation still wins.
             cancellationToken.ThrowIfCancellationRequested();
-            if (deadline.IsCancellationRequested)
+            if (timeout.IsCancellationRequested)
             {
-                return FetchResult.Failure(FetchErrors.TimedOut(_options.Timeout), current);
+                return FetchResult.Failure(ValidationErrors.TimedOut(_options.Timeout));
             }
 
-            return FetchResult.Failure(DescribeFailure(exception), current);
+            return FetchResult.Failure(DescribeFailure(exception));
         }
     }
 
@@ -143,9 +156,6 @@ public sealed class ImageFetcher : IDisposable
         HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther or
         HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
 
-    private static bool IsOurDeadline(CancellationTokenSource deadline, CancellationToken cancellationToken) =>
-        deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
-
     private static bool TryGetLocation(HttpResponseMessage response, Uri current, out Uri next)
     {
         next = current;
@@ -164,7 +174,7 @@ public sealed class ImageFetcher : IDisposable
         {
             return _policy.IsAllowed(literal)
                 ? ([literal], null)
-                : (null, FetchErrors.BlockedAddress(literal));
+                : (null, ValidationErrors.BlockedAddress(literal));
         }
 
         IPAddress[] addresses;
@@ -176,19 +186,19 @@ public sealed class ImageFetcher : IDisposable
         }
         catch (Exception exception) when (exception is SocketException or ArgumentException)
         {
-            return (null, FetchErrors.CouldNotResolve(url.Host));
+            return (null, ValidationErrors.CouldNotResolve(url.Host));
         }
 
         if (addresses is null || addresses.Length == 0)
         {
-            return (null, FetchErrors.CouldNotResolve(url.Host));
+            return (null, ValidationErrors.CouldNotResolve(url.Host));
         }
 
         foreach (var address in addresses)
         {
             if (!_policy.IsAllowed(address))
             {
-                return (null, FetchErrors.BlockedName(url.Host, address));
+                return (null, ValidationErrors.BlockedName(url.Host, address));
             }
         }
 
@@ -247,18 +257,18 @@ public sealed class ImageFetcher : IDisposable
         throw lastFailure!;
     }
 
-    private static async Task<FetchResult> ReadBodyAsync(
-        HttpResponseMessage response, Uri url, long maxBytes, CancellationToken cancellationToken)
+    private async Task<FetchResult> ReadBodyAsync(HttpResponseMessage response, long maxBytes, CancellationToken cancellationToken)
     {
         var declared = response.Content.Headers.ContentLength;
         if (declared > maxBytes)
         {
-            return FetchResult.Failure(FetchErrors.TooLarge(maxBytes), url);
+            return FetchResult.Failure(ValidationErrors.ImageTooLarge(maxBytes));
         }
 
         // Reading one byte past the maximum tells "exactly the maximum" from "too large" without trusting headers.
-        var limit = maxBytes + 1;
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(limit, declared + 1 ?? InitialBufferSize));
+        // A declared length only ever shrinks the buffer: it can be a lie, so growth follows the bytes received.
+        var limit = Math.Min(maxBytes + 1, declared + 1 ?? long.MaxValue);
+        var buffer = _bufferPool.Rent((int)Math.Min(limit, InitialBufferSize));
         try
         {
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -267,28 +277,26 @@ public sealed class ImageFetcher : IDisposable
                 var length = 0;
                 while (true)
                 {
-                    var window = (int)Math.Min(buffer.Length, limit) - length;
-                    if (window == 0)
+                    if (length == buffer.Length)
                     {
-                        buffer = Grow(buffer, length, (int)Math.Min(limit, buffer.Length * 2L));
-                        continue;
+                        buffer = Grow(buffer, length, (int)Math.Min(maxBytes + 1, buffer.Length * 2L));
                     }
 
                     int read;
                     try
                     {
-                        read = await stream.ReadAsync(buffer.AsMemory(length, window), cancellationToken).ConfigureAwait(false);
+                        read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
                     }
                     catch (Exception exception) when (exception is HttpRequestException or IOException)
                     {
                         // Torn down by our own deadline: let the caller report the timeout instead.
                         cancellationToken.ThrowIfCancellationRequested();
-                        return FetchResult.Failure(FetchErrors.BodyIncomplete(), url);
+                        return FetchResult.Failure(ValidationErrors.BodyIncomplete());
                     }
 
                     if (read == 0)
                     {
-                        var result = FetchResult.Success(buffer, length, response.Content.Headers.ContentType?.ToString(), url);
+                        var result = FetchResult.Success(buffer, length, _bufferPool);
                         buffer = null;
                         return result;
                     }
@@ -296,7 +304,7 @@ public sealed class ImageFetcher : IDisposable
                     length += read;
                     if (length > maxBytes)
                     {
-                        return FetchResult.Failure(FetchErrors.TooLarge(maxBytes), url);
+                        return FetchResult.Failure(ValidationErrors.ImageTooLarge(maxBytes));
                     }
                 }
             }
@@ -305,16 +313,16 @@ public sealed class ImageFetcher : IDisposable
         {
             if (buffer is not null)
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                _bufferPool.Return(buffer);
             }
         }
     }
 
-    private static byte[] Grow(byte[] buffer, int length, int size)
+    private byte[] Grow(byte[] buffer, int length, int size)
     {
-        var larger = ArrayPool<byte>.Shared.Rent(size);
+        var larger = _bufferPool.Rent(size);
         buffer.AsSpan(0, length).CopyTo(larger);
-        ArrayPool<byte>.Shared.Return(buffer);
+        _bufferPool.Return(buffer);
         return larger;
     }
 
@@ -324,19 +332,19 @@ public sealed class ImageFetcher : IDisposable
         {
             if (inner is SocketException socketException)
             {
-                return FetchErrors.ConnectionFailed(DescribeSocketError(socketException.SocketErrorCode));
+                return ValidationErrors.ConnectionFailed(DescribeSocketError(socketException.SocketErrorCode));
             }
         }
 
         return exception switch
         {
             HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded } =>
-                FetchErrors.ConnectionFailed("closed before a response was received"),
+                ValidationErrors.ConnectionFailed("closed before a response was received"),
             HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } =>
-                FetchErrors.ConnectionFailed("TLS handshake failed"),
+                ValidationErrors.ConnectionFailed("TLS handshake failed"),
             HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } =>
-                FetchErrors.ConnectionFailed("could not connect"),
-            _ => FetchErrors.DownloadFailed("invalid HTTP response"),
+                ValidationErrors.ConnectionFailed("could not connect"),
+            _ => ValidationErrors.DownloadFailed("invalid HTTP response"),
         };
     }
 

@@ -16,7 +16,6 @@ internal static class GifHeaderReader
     private const int ScreenFlagsOffset = 10;
     private const byte ColorTableFlag = 0x80;
     private const byte ColorTableSizeMask = 0x07;
-    private const byte InterlaceFlag = 0x40;
     private const int ImageDescriptorSize = 10; // separator, left, top, width, height (2 each), flags
     private const int ImageDescriptorFlagsOffset = 9;
 
@@ -60,7 +59,7 @@ internal static class GifHeaderReader
             return ImageInspection.Invalid(ImageFormat.Gif, "GIF logical screen has zero height");
         }
 
-        var (frames, firstInterlaced) = CountFrames(data);
+        var frames = CountFrames(data);
         if (frames == 0 && isComplete)
         {
             return ImageInspection.Invalid(ImageFormat.Gif, "GIF has no image data");
@@ -70,14 +69,12 @@ internal static class GifHeaderReader
         {
             FrameCount = Math.Max(1, frames),
             IsAnimated = frames > 1,
-            IsInterlaced = firstInterlaced,
         });
     }
 
-    private static (int Frames, bool FirstInterlaced) CountFrames(ReadOnlySpan<byte> data)
+    private static int CountFrames(ReadOnlySpan<byte> data)
     {
         var frames = 0;
-        var firstInterlaced = false;
         long offset = HeaderSize + ColorTableSize(data[ScreenFlagsOffset]);
         while (offset < data.Length)
         {
@@ -86,15 +83,10 @@ internal static class GifHeaderReader
                 case ImageSeparator:
                     if (offset + ImageDescriptorSize > data.Length)
                     {
-                        return (frames, firstInterlaced);
+                        return frames;
                     }
 
                     var flags = data[(int)offset + ImageDescriptorFlagsOffset];
-                    if (frames == 0)
-                    {
-                        firstInterlaced = (flags & InterlaceFlag) != 0;
-                    }
-
                     frames++;
 
                     // Local color table, then the LZW minimum code size byte, then the data sub-blocks.
@@ -107,15 +99,15 @@ internal static class GifHeaderReader
                     break;
 
                 case Trailer:
-                    return (frames, firstInterlaced);
+                    return frames;
 
                 default:
                     // Not a block: decoders stop here too.
-                    return (frames, firstInterlaced);
+                    return frames;
             }
         }
 
-        return (frames, firstInterlaced);
+        return frames;
     }
 
     private static int ColorTableSize(byte flags) =>

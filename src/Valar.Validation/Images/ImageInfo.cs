@@ -17,10 +17,4 @@ public sealed record ImageInfo(ImageFormat Format, int Width, int Height)
 
     /// <summary>GIF with more than one frame, WebP with the VP8X animation flag, or PNG with an <c>acTL</c> chunk before <c>IDAT</c>.</summary>
     public bool IsAnimated { get; init; }
-
-    /// <summary>JPEG coded with a progressive frame header (SOF2, SOF6, SOF10 or SOF14).</summary>
-    public bool IsProgressive { get; init; }
-
-    /// <summary>PNG with Adam7 interlacing, or GIF whose first image is interlaced.</summary>
-    public bool IsInterlaced { get; init; }
 }

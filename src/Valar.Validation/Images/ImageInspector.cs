@@ -2,7 +2,7 @@ namespace Valar.Validation.Images;
 
 /// <summary>
 /// Detects JPEG, PNG, GIF and WebP by content (WHATWG MIME Sniffing signatures) and reads the header facts:
-/// size, and frame, animation, progressive and interlace flags. Works on the bytes given; allocates only the result.
+/// size, frame count and animation. Works on the bytes given; allocates only the result.
 /// </summary>
 public static class ImageInspector
 {

@@ -8,9 +8,6 @@ namespace Valar.Validation.Images;
 /// </summary>
 internal static class JpegHeaderReader
 {
-    /// <summary>SOI (2) + the shortest path to a frame header: marker (2), length (2), precision (1), height (2), width (2).</summary>
-    public const int HeaderSize = 11;
-
     private const byte MarkerPrefix = 0xFF; // every marker, and the fill bytes that may precede one
     private const byte StuffedZero = 0x00; // FF 00 escapes a data byte; it is not a marker
     private const byte Tem = 0x01; // standalone: temporary use in arithmetic coding
@@ -24,10 +21,6 @@ internal static class JpegHeaderReader
     private const byte Dht = 0xC4; // define Huffman table (in the SOF range, not a frame header)
     private const byte Jpg = 0xC8; // reserved for JPEG extensions
     private const byte Dac = 0xCC; // define arithmetic coding conditioning
-    private const byte Sof2 = 0xC2; // progressive DCT, Huffman
-    private const byte Sof6 = 0xC6; // differential progressive DCT, Huffman
-    private const byte Sof10 = 0xCA; // progressive DCT, arithmetic
-    private const byte Sof14 = 0xCE; // differential progressive DCT, arithmetic
 
     private const int MinimumSegmentLength = 2; // the length field counts itself
     private const int MinimumFrameHeaderLength = 8; // length (2), precision (1), height (2), width (2), components (1)
@@ -94,7 +87,7 @@ internal static class JpegHeaderReader
 
             if (IsFrameHeader(marker))
             {
-                return ReadFrameHeader(data, markerOffset, marker, isComplete);
+                return ReadFrameHeader(data, markerOffset, isComplete);
             }
 
             if (markerOffset + 3 > data.Length)
@@ -112,7 +105,7 @@ internal static class JpegHeaderReader
         }
     }
 
-    private static ImageInspection ReadFrameHeader(ReadOnlySpan<byte> data, long markerOffset, byte marker, bool isComplete)
+    private static ImageInspection ReadFrameHeader(ReadOnlySpan<byte> data, long markerOffset, bool isComplete)
     {
         if (markerOffset + 1 + FrameFieldsAfterMarker > data.Length)
         {
@@ -139,10 +132,7 @@ internal static class JpegHeaderReader
             return ImageInspection.Invalid(ImageFormat.Jpeg, "JPEG frame header has zero width");
         }
 
-        return ImageInspection.Recognized(new ImageInfo(ImageFormat.Jpeg, width, height)
-        {
-            IsProgressive = marker is Sof2 or Sof6 or Sof10 or Sof14,
-        });
+        return ImageInspection.Recognized(new ImageInfo(ImageFormat.Jpeg, width, height));
     }
 
     private static long SkipTo(ReadOnlySpan<byte> data, long offset, byte value)

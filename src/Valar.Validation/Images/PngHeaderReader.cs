@@ -98,7 +98,6 @@ internal static class PngHeaderReader
         var (isAnimated, frameCount) = FindAnimationControl(data);
         return ImageInspection.Recognized(new ImageInfo(ImageFormat.Png, (int)width, (int)height)
         {
-            IsInterlaced = interlace == InterlaceAdam7,
             IsAnimated = isAnimated,
             FrameCount = frameCount,
         });

@@ -1,6 +1,6 @@
 namespace Valar.Validation.Models;
 
-/// <summary>Per-model image limits. The defaults are the seeds' (20 images, 20 MiB decoded per image).</summary>
+/// <summary>Per-model image limits. The defaults are the providers' published ones: 20 images, 20 MiB decoded per image.</summary>
 public sealed record ModelLimits
 {
     public const int DefaultMaxImages = 20;

@@ -5,17 +5,12 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Valar.Validation.Payloads;
 
-/// <summary>What one scan of a base64 payload found: well-formedness and the exact decoded length.</summary>
-/// <param name="IsValid">The answer <see cref="Base64.IsValid(ReadOnlySpan{byte}, out int)"/> gives.</param>
-/// <param name="DecodedLength">The decoded length when valid, else 0.</param>
-internal readonly record struct Base64Scan(bool IsValid, int DecodedLength);
-
 /// <summary>
-/// <see cref="Base64.IsValid(ReadOnlySpan{byte}, out int)"/>, with the same answer for every input, at memory speed:
-/// with AVX-512 VBMI, all but the last block is checked against the alphabet by one 128-entry table lookup per 64 bytes
-/// (over 100 GB/s from cache, against about 60 for the library's IndexOfAnyExcept), and the library then judges only the
-/// last block, the padding and the unused bits. Text with whitespace or any other non-alphabet byte before the tail, and
-/// machines without VBMI, take the library path as a whole.
+/// <see cref="Base64.IsValid(ReadOnlySpan{byte}, out int)"/>, with the same answer for every input: with AVX-512 VBMI,
+/// all but the last block is checked against the alphabet by one 128-entry table lookup per 64 bytes, and the library
+/// then judges only the last block, the padding and the unused bits. Text with whitespace or any other non-alphabet byte
+/// before the tail, and machines without VBMI, take the library path as a whole. Its speed against the library's is
+/// measured in docs/performance.md.
 /// </summary>
 internal static class Base64Scanner
 {
@@ -110,46 +105,4 @@ internal static class Base64Scanner
 
         return true;
     }
-}
-
-/// <summary>When the parser scans base64 payloads.</summary>
-internal enum Base64ScanMode
-{
-    /// <summary>Not during parsing; the validator scans later.</summary>
-    None,
-
-    /// <summary>Right after the JSON reader has passed over each payload, on the parsing thread.</summary>
-    Inline,
-
-    /// <summary>Payloads of <see cref="PendingBase64Scan.ParallelThreshold"/> and more on the thread pool, beside the parse; the rest inline.</summary>
-    Parallel,
-}
-
-/// <summary>A payload scan done inline, or still running on the thread pool while the parse goes on.</summary>
-internal readonly struct PendingBase64Scan
-{
-    /// <summary>Smallest payload worth a thread-pool hop (a scan of 1 MiB takes tens of microseconds).</summary>
-    public const int ParallelThreshold = 1024 * 1024;
-
-    private readonly Base64Scan _result;
-
-    private PendingBase64Scan(Base64Scan result, Task<Base64Scan>? running)
-    {
-        _result = result;
-        Running = running;
-    }
-
-    /// <summary>The scan still in flight, or null when the result is already known.</summary>
-    public Task<Base64Scan>? Running { get; }
-
-    /// <summary>
-    /// Scans <paramref name="payload"/> now, or starts it on the thread pool when <paramref name="mode"/> allows and it is
-    /// large enough. The payload's memory must stay unchanged until the scan completes.
-    /// </summary>
-    public static PendingBase64Scan Start(ReadOnlyMemory<byte> payload, Base64ScanMode mode) =>
-        mode == Base64ScanMode.Parallel && payload.Length >= ParallelThreshold && Environment.ProcessorCount > 1
-            ? new PendingBase64Scan(default, Task.Run(() => Base64Scanner.Scan(payload.Span)))
-            : new PendingBase64Scan(Base64Scanner.Scan(payload.Span), null);
-
-    public ValueTask<Base64Scan> GetAsync() => Running is null ? new ValueTask<Base64Scan>(_result) : new ValueTask<Base64Scan>(Running);
 }

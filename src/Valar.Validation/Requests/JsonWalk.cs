@@ -2,12 +2,6 @@ using System.Text.Json;
 
 namespace Valar.Validation.Requests;
 
-/// <summary>Parses the value the reader is on.</summary>
-internal delegate bool JsonValueParser(ref Utf8JsonReader reader, ParseContext context);
-
-/// <summary>Parses the array item the reader is on, found at <paramref name="path"/>.</summary>
-internal delegate bool JsonItemParser(ref Utf8JsonReader reader, ParseContext context, string path);
-
 /// <summary>The walks every surface shares: the root object and arrays of items.</summary>
 internal static class JsonWalk
 {
@@ -51,6 +45,12 @@ internal static class JsonWalk
 
         return sawConversation || !conversationRequired || context.Fail(conversationField, "required");
     }
+
+    /// <summary>Reads the <c>messages</c> array the reader is on (Chat Completions and Messages), each message with <paramref name="parseMessage"/>.</summary>
+    public static bool ParseMessages(ref Utf8JsonReader reader, ParseContext context, JsonItemParser parseMessage) =>
+        reader.TokenType == JsonTokenType.StartArray
+            ? ParseItems(ref reader, context, "messages", parseMessage)
+            : context.Fail("messages", "expected an array of messages");
 
     /// <summary>Reads each item of the array the reader is on, with its path <c>path[i]</c>.</summary>
     public static bool ParseItems(ref Utf8JsonReader reader, ParseContext context, string path, JsonItemParser parseItem)

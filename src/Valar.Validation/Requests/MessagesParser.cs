@@ -10,12 +10,8 @@ namespace Valar.Validation.Requests;
 internal static class MessagesParser
 {
     public static bool ParseRoot(ref Utf8JsonReader reader, ParseContext context) =>
-        JsonWalk.ParseRoot(ref reader, context, "messages", conversationRequired: true, ParseMessages);
-
-    private static bool ParseMessages(ref Utf8JsonReader reader, ParseContext context) =>
-        reader.TokenType == JsonTokenType.StartArray
-            ? JsonWalk.ParseItems(ref reader, context, "messages", ParseMessage)
-            : context.Fail("messages", "expected an array of messages");
+        JsonWalk.ParseRoot(
+            ref reader, context, "messages", conversationRequired: true, static (ref Utf8JsonReader reader, ParseContext context) => JsonWalk.ParseMessages(ref reader, context, ParseMessage));
 
     private static bool ParseMessage(ref Utf8JsonReader reader, ParseContext context, string path)
     {

@@ -50,7 +50,7 @@ internal sealed class ParseContext
 
     public bool Fail(string path, string reason)
     {
-        Error = new ValidationError(ValidationErrorCode.InvalidRequest, $"{path}: {reason}", path);
+        Error = ValidationErrors.InvalidRequest(path, reason);
         return false;
     }
 

@@ -55,7 +55,7 @@ public static class RequestParser
             if (reader.TokenType != JsonTokenType.StartObject)
             {
                 reader.Skip();
-                return ParseResult.Failure(new ValidationError(ValidationErrorCode.InvalidRequest, "body: expected a JSON object", "body"));
+                return ParseResult.Failure(ValidationErrors.InvalidRequest("body", "expected a JSON object"));
             }
 
             var parsed = surface switch
@@ -93,5 +93,5 @@ public static class RequestParser
     }
 
     private static ParseResult Malformed(string reason) =>
-        ParseResult.Failure(new ValidationError(ValidationErrorCode.MalformedJson, $"request body is not valid JSON: {reason}"));
+        ParseResult.Failure(ValidationErrors.MalformedJson(reason));
 }

@@ -3,6 +3,10 @@ using Valar.Validation.Fetching;
 
 namespace Valar.Validation.Tests.Fetching;
 
+/// <summary>
+/// Which addresses a fetch may reach, decided as a pure function of the address: no test connects to the public
+/// addresses here. Includes near-misses just outside each refused range.
+/// </summary>
 public sealed class AddressPolicyTests
 {
     [Theory]
@@ -34,6 +38,7 @@ public sealed class AddressPolicyTests
     [InlineData("2606:4700:4700::1111", "public IPv6")]
     [InlineData("2001:4860:4860::8888", "public IPv6")]
     [InlineData("2a00:1450:4001::1", "public IPv6")]
+    [InlineData("2a00:1450:4001:80b::200e", "public IPv6")]
     [InlineData("2001:200::1", "public IPv6 just above 2001::/23")]
     [InlineData("3ffe::1", "global unicast below 3fff::/20")]
     [InlineData("::ffff:8.8.8.8", "IPv4-mapped public")]
@@ -41,8 +46,11 @@ public sealed class AddressPolicyTests
     [InlineData("64:ff9b::808:808", "NAT64 of public 8.8.8.8")]
     [InlineData("2002:808:808::1", "6to4 of public 8.8.8.8")]
     [InlineData("2001:0:4136:e378:8000:63bf:f7f7:f7f7", "Teredo, server 65.54.227.120, client 8.8.8.8")]
-    public void IsPublic_PublicAddress_ReturnsTrue(string address, string kind) =>
+    public void IsPublic_PublicAddress_ReturnsTrueAndIsAllowedWithoutAllowedNetworks(string address, string kind)
+    {
         Assert.True(AddressPolicy.IsPublic(IPAddress.Parse(address)), $"{address} ({kind}) should be public");
+        Assert.True(new AddressPolicy([]).IsAllowed(IPAddress.Parse(address)), $"{address} ({kind}) should be allowed");
+    }
 
     [Theory]
     [InlineData("0.0.0.0", "unspecified")]
@@ -118,6 +126,7 @@ public sealed class AddressPolicyTests
     [InlineData("64:ff9b::7f00:1", "127.0.0.1/32", false)]
     [InlineData("10.1.2.3", "10.0.0.0/8", true)]
     [InlineData("10.1.2.3", "127.0.0.1/32", false)]
+    [InlineData("10.0.0.1", "127.0.0.1/32", false)]
     [InlineData("::1", "::1/128", true)]
     [InlineData("::1", "127.0.0.1/32", false)]
     [InlineData("8.8.8.8", "127.0.0.1/32", true)]

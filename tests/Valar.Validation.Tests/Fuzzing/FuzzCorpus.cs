@@ -43,7 +43,7 @@ internal static class FuzzCorpus
         {
             "gif-animated.gif", "gif-interlaced.gif", "jpeg-baseline.jpg", "jpeg-icc-profile.jpg", "jpeg-progressive.jpg",
             "png-interlaced.png", "webp-alpha.webp", "webp-animated.webp", "webp-lossy.webp", "other.tiff", "other.ico",
-        }.Select(Valar.Validation.Tests.Images.TestImages.Load).Where(bytes => bytes.Length <= 64 * 1024);
+        }.Select(TestImages.Load).Where(bytes => bytes.Length <= 64 * 1024);
 
     private static IEnumerable<(ApiSurface, byte[])> BuildRequests()
     {

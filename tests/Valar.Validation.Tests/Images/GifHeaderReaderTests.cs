@@ -1,8 +1,9 @@
+using Valar.Testing.Images;
 using Valar.Validation.Images;
 
 namespace Valar.Validation.Tests.Images;
 
-public class GifHeaderReaderTests
+public sealed class GifHeaderReaderTests
 {
     private static readonly byte[] GraphicControl = [0x21, 0xF9, 4, 0, 10, 0, 0, 0];
     private static readonly byte[] Netscape = [0x21, 0xFF, 11, .. "NETSCAPE2.0"u8, 3, 1, 0, 0, 0];
@@ -20,7 +21,7 @@ public class GifHeaderReaderTests
             blocks.Add(TestImages.GifFrame(8, 8));
         }
 
-        var result = ImageInspector.Inspect(TestImages.Gif(16, 12, [.. blocks]), isComplete: true);
+        var result = ImageInspector.Inspect(TestImages.GifWithBlocks(16, 12, [.. blocks]), isComplete: true);
 
         Assert.Equal(new ImageInfo(ImageFormat.Gif, 16, 12) { FrameCount = frames, IsAnimated = frames > 1 }, result.Info);
     }
@@ -54,9 +55,9 @@ public class GifHeaderReaderTests
 
     public static TheoryData<string, byte[]> Defects => new()
     {
-        { "GIF logical screen has zero width", TestImages.Gif(0, 10, TestImages.GifFrame(1, 1)) },
-        { "GIF logical screen has zero height", TestImages.Gif(10, 0, TestImages.GifFrame(1, 1)) },
-        { "GIF has no image data", TestImages.Gif(10, 10, GraphicControl) },
+        { "GIF logical screen has zero width", TestImages.GifWithBlocks(0, 10, TestImages.GifFrame(1, 1)) },
+        { "GIF logical screen has zero height", TestImages.GifWithBlocks(10, 0, TestImages.GifFrame(1, 1)) },
+        { "GIF has no image data", TestImages.GifWithBlocks(10, 10, GraphicControl) },
     };
 
     [Theory]

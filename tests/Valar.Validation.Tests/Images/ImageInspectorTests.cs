@@ -1,37 +1,38 @@
+using Valar.Testing.Images;
 using Valar.Validation.Images;
 
 namespace Valar.Validation.Tests.Images;
 
-public class ImageInspectorTests
+public sealed class ImageInspectorTests
 {
-    public static TheoryData<string, ImageFormat, int, int, int, bool, bool, bool> SampleFiles => new()
+    public static TheoryData<string, ImageFormat, int, int, int, bool> SampleFiles => new()
     {
-        // asset, format, width, height, frames, animated, progressive, interlaced
-        { "jpeg-baseline.jpg", ImageFormat.Jpeg, 300, 200, 1, false, false, false },
-        { "jpeg-progressive.jpg", ImageFormat.Jpeg, 320, 240, 1, false, true, false },
-        { "jpeg-icc-profile.jpg", ImageFormat.Jpeg, 100, 60, 1, false, false, false },
-        { "jpeg-large-comment.jpg", ImageFormat.Jpeg, 160, 120, 1, false, false, false },
-        { "png-plain.png", ImageFormat.Png, 640, 480, 1, false, false, false },
-        { "png-interlaced.png", ImageFormat.Png, 120, 80, 1, false, false, true },
-        { "gif-static.gif", ImageFormat.Gif, 50, 40, 1, false, false, false },
-        { "gif-animated.gif", ImageFormat.Gif, 64, 48, 3, true, false, false },
-        { "gif-interlaced.gif", ImageFormat.Gif, 40, 30, 1, false, false, true },
-        { "webp-lossy.webp", ImageFormat.WebP, 200, 150, 1, false, false, false },
-        { "webp-lossless.webp", ImageFormat.WebP, 640, 480, 1, false, false, false },
-        { "webp-alpha.webp", ImageFormat.WebP, 90, 70, 1, false, false, false },
-        { "webp-animated.webp", ImageFormat.WebP, 64, 48, 3, true, false, false },
+        // asset, format, width, height, frames, animated
+        { "jpeg-baseline.jpg", ImageFormat.Jpeg, 300, 200, 1, false },
+        { "jpeg-progressive.jpg", ImageFormat.Jpeg, 320, 240, 1, false },
+        { "jpeg-icc-profile.jpg", ImageFormat.Jpeg, 100, 60, 1, false },
+        { "jpeg-large-comment.jpg", ImageFormat.Jpeg, 160, 120, 1, false },
+        { "png-plain.png", ImageFormat.Png, 640, 480, 1, false },
+        { "png-interlaced.png", ImageFormat.Png, 120, 80, 1, false },
+        { "gif-static.gif", ImageFormat.Gif, 50, 40, 1, false },
+        { "gif-animated.gif", ImageFormat.Gif, 64, 48, 3, true },
+        { "gif-interlaced.gif", ImageFormat.Gif, 40, 30, 1, false },
+        { "webp-lossy.webp", ImageFormat.WebP, 200, 150, 1, false },
+        { "webp-lossless.webp", ImageFormat.WebP, 640, 480, 1, false },
+        { "webp-alpha.webp", ImageFormat.WebP, 90, 70, 1, false },
+        { "webp-animated.webp", ImageFormat.WebP, 64, 48, 3, true },
     };
 
     [Theory]
     [MemberData(nameof(SampleFiles))]
     public void Inspect_SampleFile_ReportsHeaderFacts(
-        string asset, ImageFormat format, int width, int height, int frames, bool animated, bool progressive, bool interlaced)
+        string asset, ImageFormat format, int width, int height, int frames, bool animated)
     {
         var result = ImageInspector.Inspect(TestImages.Load(asset), isComplete: true);
 
         Assert.Equal(InspectionStatus.Recognized, result.Status);
         Assert.Equal(
-            new ImageInfo(format, width, height) { FrameCount = frames, IsAnimated = animated, IsProgressive = progressive, IsInterlaced = interlaced },
+            new ImageInfo(format, width, height) { FrameCount = frames, IsAnimated = animated },
             result.Info);
         Assert.Equal(result.Info!.MediaType, result.DetectedMediaType);
         Assert.Null(result.Problem);

@@ -1,13 +1,14 @@
+using Valar.Testing.Images;
 using Valar.Validation.Images;
 
 namespace Valar.Validation.Tests.Images;
 
-public class PngHeaderReaderTests
+public sealed class PngHeaderReaderTests
 {
     [Fact]
     public void Inspect_AnimationControlBeforeImageData_IsAnimatedWithFrameCount()
     {
-        var apng = TestImages.Png(
+        var apng = TestImages.PngWithChunks(
             320, 240, 0,
             TestImages.PngChunk("sRGB", [0]),
             TestImages.PngAnimationControl(frames: 12),
@@ -22,7 +23,7 @@ public class PngHeaderReaderTests
     [Fact]
     public void Inspect_AnimationControlAfterImageData_IsStill()
     {
-        var png = TestImages.Png(
+        var png = TestImages.PngWithChunks(
             320, 240, 0,
             TestImages.PngChunk("IDAT", [0x78, 0x9C]),
             TestImages.PngAnimationControl(frames: 12));
@@ -35,7 +36,7 @@ public class PngHeaderReaderTests
     [Fact]
     public void Inspect_AnimationControlBeyondPrefix_IsStillUntilSeen()
     {
-        var apng = TestImages.Png(
+        var apng = TestImages.PngWithChunks(
             64, 64, 0,
             TestImages.PngChunk("iCCP", new byte[2000]),
             TestImages.PngAnimationControl(frames: 2),
@@ -48,19 +49,19 @@ public class PngHeaderReaderTests
     [Fact]
     public void Inspect_LargestDimensions_AreRead()
     {
-        var result = ImageInspector.Inspect(TestImages.Png(int.MaxValue, 1), isComplete: true);
+        var result = ImageInspector.Inspect(TestImages.PngWithChunks(int.MaxValue, 1), isComplete: true);
 
         Assert.Equal(new ImageInfo(ImageFormat.Png, int.MaxValue, 1), result.Info);
     }
 
     public static TheoryData<string, byte[]> Defects => new()
     {
-        { "PNG IHDR has zero width", TestImages.Png(0, 10) },
-        { "PNG IHDR has zero height", TestImages.Png(10, 0) },
-        { "PNG IHDR dimensions exceed 2^31-1", TestImages.Png(unchecked((int)0x80000000), 10) },
-        { "PNG IHDR has an unknown interlace method", TestImages.Png(10, 10, interlace: 2) },
-        { "PNG does not start with an IHDR chunk", TestImages.Concat(TestImages.Png(1, 1)[..8], TestImages.PngChunk("CgBI", [0, 0, 0, 0]), TestImages.Png(1, 1)[8..]) },
-        { "PNG IHDR chunk has the wrong length", TestImages.Concat(TestImages.Png(1, 1)[..11], [14], TestImages.Png(1, 1)[12..]) },
+        { "PNG IHDR has zero width", TestImages.PngWithChunks(0, 10) },
+        { "PNG IHDR has zero height", TestImages.PngWithChunks(10, 0) },
+        { "PNG IHDR dimensions exceed 2^31-1", TestImages.PngWithChunks(unchecked((int)0x80000000), 10) },
+        { "PNG IHDR has an unknown interlace method", TestImages.PngWithChunks(10, 10, interlace: 2) },
+        { "PNG does not start with an IHDR chunk", TestImages.Concat(TestImages.PngWithChunks(1, 1)[..8], TestImages.PngChunk("CgBI", [0, 0, 0, 0]), TestImages.PngWithChunks(1, 1)[8..]) },
+        { "PNG IHDR chunk has the wrong length", TestImages.Concat(TestImages.PngWithChunks(1, 1)[..11], [14], TestImages.PngWithChunks(1, 1)[12..]) },
     };
 
     [Theory]

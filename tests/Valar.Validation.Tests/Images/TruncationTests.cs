@@ -1,18 +1,22 @@
+using Valar.Testing.Images;
 using Valar.Validation.Images;
 
 namespace Valar.Validation.Tests.Images;
 
 /// <summary>Every prefix and many corruptions of every sample: the inspector must answer, never throw.</summary>
-public class TruncationTests
+public sealed class TruncationTests
 {
+    /// <summary>SOI (2) + the shortest path to a frame header: marker (2), length (2), precision (1), height (2), width (2).</summary>
+    private const int JpegHeaderSize = 11;
+
     public static TheoryData<string, int> Samples => new()
     {
         // asset, the format's header size
-        { "jpeg-baseline.jpg", JpegHeaderReader.HeaderSize },
-        { "jpeg-progressive.jpg", JpegHeaderReader.HeaderSize },
-        { "jpeg-icc-profile.jpg", JpegHeaderReader.HeaderSize },
-        { "jpeg-large-comment.jpg", JpegHeaderReader.HeaderSize },
-        { "jpeg-large-exif (synthetic)", JpegHeaderReader.HeaderSize },
+        { "jpeg-baseline.jpg", JpegHeaderSize },
+        { "jpeg-progressive.jpg", JpegHeaderSize },
+        { "jpeg-icc-profile.jpg", JpegHeaderSize },
+        { "jpeg-large-comment.jpg", JpegHeaderSize },
+        { "jpeg-large-exif (synthetic)", JpegHeaderSize },
         { "png-plain.png", PngHeaderReader.HeaderSize },
         { "png-interlaced.png", PngHeaderReader.HeaderSize },
         { "apng (synthetic)", PngHeaderReader.HeaderSize },
@@ -159,7 +163,7 @@ public class TruncationTests
     private static byte[] Load(string sample) => sample switch
     {
         "jpeg-large-exif (synthetic)" => TestImages.JpegWithLargeExif(),
-        "apng (synthetic)" => TestImages.Png(
+        "apng (synthetic)" => TestImages.PngWithChunks(
             32, 16, 0,
             TestImages.PngAnimationControl(frames: 3),
             TestImages.PngChunk("fcTL", new byte[26]),

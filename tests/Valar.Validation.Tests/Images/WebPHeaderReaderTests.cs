@@ -1,8 +1,9 @@
+using Valar.Testing.Images;
 using Valar.Validation.Images;
 
 namespace Valar.Validation.Tests.Images;
 
-public class WebPHeaderReaderTests
+public sealed class WebPHeaderReaderTests
 {
     [Theory]
     [InlineData(1, 1)]

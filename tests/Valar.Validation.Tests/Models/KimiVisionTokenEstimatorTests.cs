@@ -2,7 +2,7 @@ using Valar.Validation.Models;
 
 namespace Valar.Validation.Tests.Models;
 
-public class KimiVisionTokenEstimatorTests
+public sealed class KimiVisionTokenEstimatorTests
 {
     // patches = max(1, w/14) * max(1, h/14); scale = min(1, sqrt(16384 / patches), 7168/w, 7168/h);
     // w' = min(max(1, trunc(w * scale)), 7168), h' likewise; tokens = ceil(h'/28) * ceil(w'/28).

@@ -11,10 +11,10 @@ namespace Valar.Validation.Tests.Security;
 /// The SSRF corpus at the request level: each URL goes through <see cref="RequestValidator"/> exactly as a client sends it,
 /// with no allowed networks, and must be refused with the exact message, naming the offending address, before anything
 /// connects. Every URL carries the port of a live 127.0.0.1 server and a unique path; the server must see nothing.
-/// Private and public addresses other than 127.0.0.0/8 only ever reach the policy (DESIGN §4). Names go to a resolver that
+/// Private and public addresses other than 127.0.0.0/8 only ever reach the policy. Names go to a resolver that
 /// answers IP literals as the operating system does and a table for the rest, never real DNS.
 /// </summary>
-[Collection(SecurityCollection.Name)]
+[Collection(LoopbackCollection.Name)]
 public sealed class SsrfCorpusTests
 {
     private const string NotAbsolute = "unsupported URL scheme: the value at {path} is not a valid absolute http or https URL";
