@@ -21,6 +21,9 @@ var invariant = CultureInfo.InvariantCulture;
 
 await using var images = await LoopbackImageServer.StartAsync();
 images.MapBytes("/cat.png", TestImages.Png(64, 48));
+// A hostile server: declares 20 MB, sends 10 bytes and stalls until the fetch deadline. What a fetch holds for it is
+// the memory a server can make us keep without sending it.
+images.MapLyingContentLength("/stalls.png", TestImages.Png(64, 48)[..10], declaredLength: 20_000_000, holdOpen: true);
 
 WebApplication? app = null;
 var target = options.Url;

@@ -7,8 +7,9 @@ namespace Valar.LoadTest;
 internal sealed record MixEntry(string Name, string Path, byte[] Body, int ExpectedStatus, int Weight);
 
 /// <summary>
-/// The request mix: small and large valid base64 images, URL images from a loopback image server, text only, and
-/// invalid ones (wrong type, bad base64, malformed JSON, blocked URL). Bodies are built once and shared.
+/// The request mix: small and large valid base64 images, URL images from a loopback image server (one of which declares
+/// 20 MB and stalls until the fetch deadline), text only, and invalid ones (wrong type, bad base64, malformed JSON,
+/// blocked URL). Bodies are built once and shared.
 /// </summary>
 internal static class RequestMix
 {
@@ -32,6 +33,7 @@ internal static class RequestMix
         if (imageServer is not null)
         {
             entries.Add(new("responses url png", "/v1/responses", Responses(new Uri(imageServer, "/cat.png").AbsoluteUri), 200, 15));
+            entries.Add(new("responses url declaring 20 MB that stalls", "/v1/responses", Responses(new Uri(imageServer, "/stalls.png").AbsoluteUri), 400, 1));
         }
 
         return entries;

@@ -24,8 +24,7 @@ internal static class ChatCompletionsParser
         {
             if (!reader.ValueTextEquals("content"u8))
             {
-                reader.Read();
-                reader.Skip();
+                JsonWalk.SkipValue(ref reader);
                 continue;
             }
 
@@ -35,7 +34,7 @@ internal static class ChatCompletionsParser
                 case JsonTokenType.String or JsonTokenType.Null:
                     break;
                 case JsonTokenType.StartArray:
-                    if (!ParseParts(ref reader, context, $"{path}.content"))
+                    if (!JsonWalk.ParseItems(ref reader, context, $"{path}.content", ParsePart))
                     {
                         return false;
                     }
@@ -48,9 +47,6 @@ internal static class ChatCompletionsParser
 
         return true;
     }
-
-    private static bool ParseParts(ref Utf8JsonReader reader, ParseContext context, string path) =>
-        JsonWalk.ParseItems(ref reader, context, path, ParsePart);
 
     private static bool ParsePart(ref Utf8JsonReader reader, ParseContext context, string path)
     {
@@ -83,8 +79,7 @@ internal static class ChatCompletionsParser
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                JsonWalk.SkipValue(ref reader);
             }
         }
 
@@ -153,7 +148,6 @@ internal static class ChatCompletionsParser
                 }
                 else if (reader.ValueTextEquals("detail"u8))
                 {
-                    reader.Read();
                     if (!context.TryReadDetail(ref reader, $"{path}.detail", out detail))
                     {
                         return false;
@@ -161,8 +155,7 @@ internal static class ChatCompletionsParser
                 }
                 else
                 {
-                    reader.Read();
-                    reader.Skip();
+                    JsonWalk.SkipValue(ref reader);
                 }
             }
 

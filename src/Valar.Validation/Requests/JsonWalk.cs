@@ -38,8 +38,7 @@ internal static class JsonWalk
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
 
@@ -51,6 +50,13 @@ internal static class JsonWalk
         reader.TokenType == JsonTokenType.StartArray
             ? ParseItems(ref reader, context, "messages", parseMessage)
             : context.Fail("messages", "expected an array of messages");
+
+    /// <summary>Skips the value of the property name the reader is on, whole.</summary>
+    public static void SkipValue(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        reader.Skip();
+    }
 
     /// <summary>Reads each item of the array the reader is on, with its path <c>path[i]</c>.</summary>
     public static bool ParseItems(ref Utf8JsonReader reader, ParseContext context, string path, JsonItemParser parseItem)

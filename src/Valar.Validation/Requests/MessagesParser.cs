@@ -104,8 +104,7 @@ internal static class MessagesParser
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                JsonWalk.SkipValue(ref reader);
             }
         }
 

@@ -146,9 +146,10 @@ internal sealed class ParseContext
         });
     }
 
-    /// <summary>Reads an OpenAI <c>detail</c>; the reader is on its value. Null means absent.</summary>
+    /// <summary>Reads an OpenAI <c>detail</c>; the reader is on its property name. Null means absent.</summary>
     public bool TryReadDetail(ref Utf8JsonReader reader, string path, out string? detail)
     {
+        reader.Read();
         detail = null;
         if (reader.TokenType == JsonTokenType.Null)
         {

@@ -46,7 +46,7 @@ internal static class ResponsesParser
                 continue;
             }
 
-            if (!ParseParts(ref reader, context, $"{path}.{field}"))
+            if (!JsonWalk.ParseItems(ref reader, context, $"{path}.{field}", ParsePart))
             {
                 return false;
             }
@@ -54,9 +54,6 @@ internal static class ResponsesParser
 
         return true;
     }
-
-    private static bool ParseParts(ref Utf8JsonReader reader, ParseContext context, string path) =>
-        JsonWalk.ParseItems(ref reader, context, path, ParsePart);
 
     private static bool ParsePart(ref Utf8JsonReader reader, ParseContext context, string path)
     {
@@ -97,7 +94,6 @@ internal static class ResponsesParser
             }
             else if (reader.ValueTextEquals("detail"u8))
             {
-                reader.Read();
                 if (!context.TryReadDetail(ref reader, $"{path}.detail", out detail))
                 {
                     return false;
@@ -105,8 +101,7 @@ internal static class ResponsesParser
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                JsonWalk.SkipValue(ref reader);
             }
         }
 
