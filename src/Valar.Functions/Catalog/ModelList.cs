@@ -1,19 +1,15 @@
 using System.Text.Json;
+using Valar.Functions.Http;
 using Valar.Validation.Images;
 using Valar.Validation.Models;
 
-namespace Valar.Functions.Http;
+namespace Valar.Functions.Catalog;
 
-/// <summary><c>GET /v1/models</c>: the configured models, in OpenAI's list shape, with image support and limits.</summary>
-public static class ModelsEndpoints
+/// <summary>The configured models in OpenAI's list shape, with image support and limits.</summary>
+public sealed class ModelList(ModelCatalog catalog)
 {
-    public static IEndpointRouteBuilder MapModelsEndpoints(this IEndpointRouteBuilder endpoints)
-    {
-        endpoints.MapGet("/v1/models", (HttpContext context, ModelCatalog catalog) =>
-            JsonWriting.WriteAsync(context.Response, StatusCodes.Status200OK, writer => Write(writer, catalog), context.RequestAborted));
-        endpoints.MapGet("/healthz", () => Results.Text("ok"));
-        return endpoints;
-    }
+    public Task WriteAsync(HttpResponse response, CancellationToken cancellationToken = default) =>
+        JsonWriting.WriteAsync(response, StatusCodes.Status200OK, writer => Write(writer, catalog), cancellationToken);
 
     public static void Write(Utf8JsonWriter writer, ModelCatalog catalog)
     {

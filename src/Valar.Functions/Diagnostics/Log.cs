@@ -1,6 +1,6 @@
 using Valar.Validation;
 
-namespace Valar.Functions.Http;
+namespace Valar.Functions.Diagnostics;
 
 /// <summary>
 /// Every log line of the HTTP surface, with its event id. Messages carry codes, paths and counts: never image
@@ -19,7 +19,4 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Unhandled error on {Path}")]
     public static partial void Unhandled(ILogger logger, Exception exception, string path);
-
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Listening as {Mode} on port {Port}")]
-    public static partial void Listening(ILogger logger, string mode, string port);
 }
