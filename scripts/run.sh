@@ -56,7 +56,9 @@ if [ "$host" = func ]; then
   (cd "$APP_OUTPUT" && exec func start --port "$APP_PORT") &
 else
   echo "run.sh: no Azure Functions Core Tools (func) on PATH: local host tools/Valar.DevHost on port $APP_PORT"
-  dotnet run --no-build --project tools/Valar.DevHost -- --port "$APP_PORT" --app "$APP_OUTPUT" &
+  # The host's own dll rather than `dotnet run`, so the PID below is the host and Ctrl+C reaches it directly
+  # (it then sends WorkerTerminate and waits for the worker: no orphan).
+  dotnet tools/Valar.DevHost/bin/Debug/net10.0/Valar.DevHost.dll --port "$APP_PORT" --app "$APP_OUTPUT" &
 fi
 HOST_PID=$!
 wait "$HOST_PID"
