@@ -1,12 +1,35 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Xunit.Abstractions;
 
 namespace Valar.Functions.Tests.Http;
 
 [Collection(ValarServerCollection.Name)]
-public sealed class HttpRouteTests(ValarServerFixture server)
+public sealed class HttpRouteTests(ValarServerFixture server, ITestOutputHelper output)
 {
+    [Fact]
+    public void LocalHost_SharedFixture_ReportsItsStartCost()
+    {
+        // Measured once, when the collection's fixture started the local host with the app's build output.
+        output.WriteLine($"local host + worker start: {server.Host.StartToReady.TotalMilliseconds:F0} ms to the ready line, {server.Host.StartToFirstOk.TotalMilliseconds:F0} ms to the first /healthz 200");
+        Assert.InRange(server.Host.StartToReady, TimeSpan.FromMilliseconds(1), server.Host.StartToFirstOk);
+    }
+
+    [Theory]
+    [InlineData("GET", "/v1/chat/completions")]
+    [InlineData("POST", "/v1/models")]
+    [InlineData("POST", "/v1/unknown")]
+    [InlineData("GET", "/api/healthz")]
+    public async Task Request_NoFunctionForMethodAndPath_Answers404(string method, string path)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(server.BaseUri, path));
+
+        using var response = await server.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
     [Fact]
     public async Task Post_StreamAndToolsWithImage_PassThroughAndReportStream()
     {

@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Valar.Functions.Catalog;
+using Valar.Functions.Configuration;
+using Valar.Functions.Surfaces;
+
+namespace Valar.Benchmarks;
+
+/// <summary>
+/// The app's function classes and services on a plain Kestrel at 127.0.0.1, with no Functions host and no worker in
+/// between: the in-process figures (the same body reader, validator and writers the functions run). Benchmarks and the
+/// load test only; the app itself runs as an isolated worker.
+/// </summary>
+internal static class InProcessApp
+{
+    public static WebApplication Build(IReadOnlyDictionary<string, string?> settings)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddValar(builder.Configuration);
+        builder.Services.AddSingleton<ChatCompletionsFunction>();
+        builder.Services.AddSingleton<ResponsesFunction>();
+        builder.Services.AddSingleton<MessagesFunction>();
+        builder.Services.AddSingleton<ModelsFunction>();
+        var app = builder.Build();
+        app.MapPost("/v1/chat/completions", (HttpContext context, ChatCompletionsFunction function) => function.RunAsync(context.Request, context.RequestAborted));
+        app.MapPost("/v1/responses", (HttpContext context, ResponsesFunction function) => function.RunAsync(context.Request, context.RequestAborted));
+        app.MapPost("/v1/messages", (HttpContext context, MessagesFunction function) => function.RunAsync(context.Request, context.RequestAborted));
+        app.MapGet("/v1/models", (HttpContext context, ModelsFunction function) => function.RunAsync(context.Request, context.RequestAborted));
+        app.MapGet("/healthz", (HttpContext context) => new HealthFunction().Run(context.Request, context.RequestAborted));
+        return app;
+    }
+}
