@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using Valar.DevHost.Configuration;
+using Valar.DevHost.Diagnostics;
+
+namespace Valar.DevHost.Worker;
+
+/// <summary>
+/// One launched worker process (<c>dotnet &lt;app&gt;.dll --functions-*</c>). Disposing it kills that PID, and only
+/// that PID, if it still runs: no worker outlives the host.
+/// </summary>
+public sealed class WorkerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ILogger _logger;
+
+    private WorkerProcess(Process process, ILogger logger)
+    {
+        _process = process;
+        _logger = logger;
+        Id = process.Id;
+        Exited = WaitForExitCodeAsync(process);
+    }
+
+    public int Id { get; }
+
+    /// <summary>The exit code, once the process has exited.</summary>
+    public Task<int> Exited { get; }
+
+    public static WorkerProcess Start(AppFolder app, Uri grpcUri, string workerId, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(grpcUri);
+        var start = new ProcessStartInfo(DotnetPath())
+        {
+            WorkingDirectory = app.Directory,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = false,
+        };
+        start.ArgumentList.Add(app.WorkerPath);
+        start.ArgumentList.Add("--functions-uri");
+        start.ArgumentList.Add(grpcUri.ToString());
+        start.ArgumentList.Add("--functions-worker-id");
+        start.ArgumentList.Add(workerId);
+        start.ArgumentList.Add("--functions-request-id");
+        start.ArgumentList.Add(Guid.NewGuid().ToString());
+        start.ArgumentList.Add("--functions-grpc-max-message-length");
+        start.ArgumentList.Add(int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        // local.settings.json Values never override the environment (as Core Tools).
+        foreach (var (name, value) in app.Settings)
+        {
+            if (!start.Environment.ContainsKey(name))
+            {
+                start.Environment[name] = value;
+            }
+        }
+
+        start.Environment["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated";
+        start.Environment["FUNCTIONS_APPLICATION_DIRECTORY"] = app.Directory;
+        start.Environment["AzureWebJobsScriptRoot"] = app.Directory;
+        // The worker picks its own HTTP port (HttpUri); an inherited URL list would override it.
+        start.Environment.Remove("ASPNETCORE_URLS");
+        start.Environment.Remove("ASPNETCORE_HTTP_PORTS");
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) => WriteLine(logger, process, e.Data);
+        process.ErrorDataReceived += (_, e) => WriteLine(logger, process, e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        Log.WorkerStarted(logger, process.Id, workerId, app.WorkerPath);
+        return new WorkerProcess(process, logger);
+    }
+
+    /// <summary>Kills this process (not its tree, not by name) if it still runs.</summary>
+    public void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                Log.WorkerKilled(_logger, Id);
+                _process.Kill(entireProcessTree: false);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited in between.
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            Log.WorkerKillFailed(_logger, Id, ex.Message);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        try
+        {
+            await Exited.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log.WorkerKillFailed(_logger, Id, "still running 10 s after SIGKILL");
+        }
+
+        _process.Dispose();
+    }
+
+    private static async Task<int> WaitForExitCodeAsync(Process process)
+    {
+        await process.WaitForExitAsync().ConfigureAwait(false);
+        return process.ExitCode;
+    }
+
+    private static void WriteLine(ILogger logger, Process process, string? line)
+    {
+        if (!string.IsNullOrEmpty(line))
+        {
+            Log.WorkerConsole(logger, line);
+        }
+    }
+
+    private static string DotnetPath()
+    {
+        var self = Environment.ProcessPath;
+        if (self is not null && Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            return self;
+        }
+
+        return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath && File.Exists(hostPath)
+            ? hostPath
+            : "dotnet";
+    }
+}
