@@ -16,9 +16,11 @@ namespace Valar.Benchmarks;
 /// </summary>
 internal static class InProcessApp
 {
-    public static WebApplication Build(IReadOnlyDictionary<string, string?> settings)
+    /// <param name="settings">Configuration over appsettings.json.</param>
+    /// <param name="contentRoot">Where appsettings.json is read from; the current directory unless given.</param>
+    public static WebApplication Build(IReadOnlyDictionary<string, string?> settings, string? contentRoot = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = contentRoot });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddValar(builder.Configuration);

@@ -46,12 +46,8 @@ internal sealed class ValarHost : IAsyncDisposable
     /// <summary>The Release build output of the app run by tools/Valar.DevHost; <see cref="StartCost"/> is its start to the first 200.</summary>
     public static async Task<ValarHost> StartThroughLocalHostAsync()
     {
-        var host = await FunctionsHost.StartAsync(new Dictionary<string, string>
-        {
-            ["Logging__LogLevel__Default"] = "Warning",
-            ["Valar__Models__0__Id"] = Workloads.VisionModel,
-            ["Valar__Models__0__SupportsImages"] = "true",
-        }).ConfigureAwait(false);
+        // The worker reads its appsettings.json, which lists the vision model the workloads use.
+        var host = await FunctionsHost.StartAsync(new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" }).ConfigureAwait(false);
         return new ValarHost(null, host, host.BaseUri);
     }
 

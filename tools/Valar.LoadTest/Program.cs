@@ -32,7 +32,8 @@ if (target is null)
         ["Valar:MaxBufferedBodyBytes"] = (options.BudgetMebibytes * 1024L * 1024).ToString(invariant),
         ["Valar:MaxRequestBodyBytes"] = (options.BodyLimitMebibytes * 1024L * 1024).ToString(invariant),
         ["Logging:LogLevel:Default"] = "Warning",
-    });
+    },
+    AppContext.BaseDirectory);
     await app.StartAsync();
     target = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
 }
