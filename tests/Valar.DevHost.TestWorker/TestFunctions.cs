@@ -51,8 +51,8 @@ public sealed class TestFunctions
     }
 
     /// <summary>
-    /// Waits (at most 120 s) for its cancellation token or the request's abort, then writes which came into
-    /// <c>{CANCEL_MARKER_DIRECTORY}/{id}</c>.
+    /// Waits (at most 120 s) for its cancellation token or the request's abort; then gives the other signal up to 10 s
+    /// to arrive too, and writes which fired into <c>{CANCEL_MARKER_DIRECTORY}/{id}.cancelled</c>.
     /// </summary>
     [Function("WaitForCancel")]
     public static async Task<IActionResult> WaitForCancel(
@@ -63,20 +63,55 @@ public sealed class TestFunctions
         ArgumentNullException.ThrowIfNull(request);
         var directory = Environment.GetEnvironmentVariable("CANCEL_MARKER_DIRECTORY") ?? Path.GetTempPath();
         var safeId = Path.GetFileName(id);
+        var aborted = request.HttpContext.RequestAborted;
         await File.WriteAllTextAsync(Path.Combine(directory, safeId + ".started"), "started", CancellationToken.None);
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, request.HttpContext.RequestAborted);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, aborted);
         try
         {
             await Task.Delay(TimeSpan.FromSeconds(120), either.Token);
+            return new OkObjectResult("not cancelled");
         }
         catch (OperationCanceledException)
         {
-            var reason = cancellationToken.IsCancellationRequested ? "invocation-cancelled" : "request-aborted";
-            await File.WriteAllTextAsync(Path.Combine(directory, safeId + ".cancelled"), reason, CancellationToken.None);
+            using var both = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            while (!(cancellationToken.IsCancellationRequested && aborted.IsCancellationRequested) && !both.IsCancellationRequested)
+            {
+                await Task.Delay(20, CancellationToken.None);
+            }
+
+            var marker = string.Create(
+                CultureInfo.InvariantCulture,
+                $"invocation-cancelled={cancellationToken.IsCancellationRequested}; request-aborted={aborted.IsCancellationRequested}");
+            await File.WriteAllTextAsync(Path.Combine(directory, safeId + ".cancelled"), marker, CancellationToken.None);
             throw;
         }
+    }
 
-        return new OkObjectResult("not cancelled");
+    /// <summary>Streams <c>{bytes}</c> bytes of a repeating 251-byte pattern (byte i is i mod 251), 64 KiB per write.</summary>
+    [Function("Generate")]
+    public static async Task Generate(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "generate/{bytes}")] HttpRequest request,
+        string bytes,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var total = long.Parse(bytes, CultureInfo.InvariantCulture);
+        var chunk = new byte[(64 * 1024) + 251];
+        for (var i = 0; i < chunk.Length; i++)
+        {
+            chunk[i] = (byte)(i % 251);
+        }
+
+        var response = request.HttpContext.Response;
+        response.ContentType = "application/octet-stream";
+        response.ContentLength = total;
+        long written = 0;
+        while (written < total)
+        {
+            var count = (int)Math.Min(64 * 1024, total - written);
+            await response.Body.WriteAsync(chunk.AsMemory((int)(written % 251), count), cancellationToken);
+            written += count;
+        }
     }
 
     /// <summary>Ends the worker process at once with exit code 3.</summary>
