@@ -47,7 +47,7 @@ public sealed class WorkerSupervisor
             var startedAt = _timeProvider.GetTimestamp();
             var workerId = Guid.NewGuid().ToString();
             var connecting = _registry.Expect(workerId);
-            var process = WorkerProcess.Start(_app, grpcUri, workerId, _logger);
+            var process = await WorkerProcess.StartAsync(_app, grpcUri, workerId, _logger).ConfigureAwait(false);
             _sessions.Track(process);
             try
             {
