@@ -20,12 +20,14 @@ public sealed class DevHostApplication : IAsyncDisposable
     public const string ReadyLinePrefix = "Valar.DevHost: ";
 
     private readonly WebApplication _web;
+    private readonly DevHostOptions _options;
     private readonly ListenOptions _grpcEndpoint;
     private readonly ListenOptions _httpEndpoint;
 
-    private DevHostApplication(WebApplication web, ListenOptions grpcEndpoint, ListenOptions httpEndpoint)
+    private DevHostApplication(WebApplication web, DevHostOptions options, ListenOptions grpcEndpoint, ListenOptions httpEndpoint)
     {
         _web = web;
+        _options = options;
         _grpcEndpoint = grpcEndpoint;
         _httpEndpoint = httpEndpoint;
     }
@@ -89,7 +91,7 @@ public sealed class DevHostApplication : IAsyncDisposable
 
         var web = builder.Build();
         var handler = web.Services.GetRequiredService<HttpFunctionHandler>();
-        var self = new DevHostApplication(web, grpcEndpoint!, httpEndpoint!);
+        var self = new DevHostApplication(web, options, grpcEndpoint!, httpEndpoint!);
 
         // Requests on the gRPC endpoint go to routing (the worker stream); every other request is a function call.
         web.Use((context, next) => context.Connection.LocalPort == self.GrpcPort ? next(context) : handler.HandleAsync(context));
@@ -113,7 +115,19 @@ public sealed class DevHostApplication : IAsyncDisposable
         var sessions = _web.Services.GetRequiredService<WorkerSessionHolder>();
         AppDomain.CurrentDomain.UnhandledException += (_, _) => KillWorker(logger, sessions);
 
-        await _web.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _web.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            // Expected bad input (a port in use): one line and a non-zero exit, no stack trace.
+            await Console.Error.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{ReadyLinePrefix}cannot listen on 127.0.0.1:{_options.Port}: {ex.Message}")).ConfigureAwait(false);
+            return 1;
+        }
+
         var lifetime = _web.Services.GetRequiredService<IHostApplicationLifetime>();
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping, cancellationToken);
         var supervisor = _web.Services.GetRequiredService<WorkerSupervisor>();

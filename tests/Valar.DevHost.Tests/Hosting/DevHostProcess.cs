@@ -85,6 +85,32 @@ public sealed partial class DevHostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs the host with <paramref name="arguments"/> until it exits by itself (bounded): for arguments it refuses.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(DevHostAssembly);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(Liveness);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: false);
+            throw;
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
     /// <summary>The PIDs of every worker this host said it started.</summary>
     public IReadOnlyList<int> WorkerProcessIds =>
         _lines.Select(line => WorkerStartedPattern().Match(line))
@@ -118,6 +144,30 @@ public sealed partial class DevHostProcess : IAsyncDisposable
 
         await _process.WaitForExitAsync().WaitAsync(Liveness);
         return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL to the host's PID: no handler runs, no WorkerTerminate is sent.</summary>
+    public async Task KillHostAsync()
+    {
+        _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync().WaitAsync(Liveness);
+    }
+
+    /// <summary>Waits (bounded) until <paramref name="processId"/> has gone.</summary>
+    public static async Task<bool> WaitForExitAsync(int processId)
+    {
+        var clock = Stopwatch.StartNew();
+        while (IsRunning(processId))
+        {
+            if (clock.Elapsed > Liveness)
+            {
+                return false;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return true;
     }
 
     public static bool IsRunning(int processId) => Directory.Exists("/proc/" + processId.ToString(CultureInfo.InvariantCulture));

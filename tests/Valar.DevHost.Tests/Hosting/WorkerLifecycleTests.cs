@@ -75,4 +75,15 @@ public sealed class WorkerLifecycleTests
         File.Delete(started);
         File.Delete(Path.Combine(Path.GetTempPath(), id + ".cancelled"));
     }
+
+    [Fact]
+    public async Task Sigkill_Host_WorkerDiesWithIt()
+    {
+        await using var host = await DevHostProcess.StartAsync();
+        var worker = Assert.Single(host.WorkerProcessIds);
+
+        await host.KillHostAsync();
+
+        Assert.True(await DevHostProcess.WaitForExitAsync(worker), $"worker {worker} outlived its host");
+    }
 }

@@ -26,11 +26,17 @@ public sealed class WorkerProcess : IAsyncDisposable
     /// <summary>The exit code, once the process has exited.</summary>
     public Task<int> Exited { get; }
 
-    public static WorkerProcess Start(AppFolder app, Uri grpcUri, string workerId, ILogger logger)
+    /// <summary>
+    /// Where util-linux's <c>setpriv</c> is, to start the worker with <c>--pdeathsig KILL</c>: it then dies with the host
+    /// even when the host is killed outright (see <see cref="LauncherThread"/>). Null where there is none.
+    /// </summary>
+    private static readonly string? SetPriv = new[] { "/usr/bin/setpriv", "/bin/setpriv" }.FirstOrDefault(File.Exists);
+
+    public static async Task<WorkerProcess> StartAsync(AppFolder app, Uri grpcUri, string workerId, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(grpcUri);
-        var start = new ProcessStartInfo(DotnetPath())
+        var start = new ProcessStartInfo(SetPriv ?? DotnetPath())
         {
             WorkingDirectory = app.Directory,
             UseShellExecute = false,
@@ -38,6 +44,15 @@ public sealed class WorkerProcess : IAsyncDisposable
             RedirectStandardError = true,
             RedirectStandardInput = false,
         };
+        if (SetPriv is not null)
+        {
+            // setpriv execs dotnet in place: the PID stays the worker's.
+            start.ArgumentList.Add("--pdeathsig");
+            start.ArgumentList.Add("KILL");
+            start.ArgumentList.Add("--");
+            start.ArgumentList.Add(DotnetPath());
+        }
+
         start.ArgumentList.Add(app.WorkerPath);
         start.ArgumentList.Add("--functions-uri");
         start.ArgumentList.Add(grpcUri.ToString());
@@ -67,7 +82,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => WriteLine(logger, process, e.Data);
         process.ErrorDataReceived += (_, e) => WriteLine(logger, process, e.Data);
-        process.Start();
+        await LauncherThread.RunAsync(process.Start).ConfigureAwait(false);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         Log.WorkerStarted(logger, process.Id, workerId, app.WorkerPath);

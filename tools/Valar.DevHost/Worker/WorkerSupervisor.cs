@@ -40,14 +40,14 @@ public sealed class WorkerSupervisor
     public async Task RunAsync(Uri grpcUri, Action<int, bool> onReady, CancellationToken stoppingToken = default)
     {
         ArgumentNullException.ThrowIfNull(onReady);
-        var delay = _options.MinimumRestartDelay;
+        var backoff = new RestartBackoff(_options.MinimumRestartDelay, _options.MaximumRestartDelay, _options.HealthyRunTime);
         var first = true;
         while (!stoppingToken.IsCancellationRequested)
         {
             var startedAt = _timeProvider.GetTimestamp();
             var workerId = Guid.NewGuid().ToString();
             var connecting = _registry.Expect(workerId);
-            var process = WorkerProcess.Start(_app, grpcUri, workerId, _logger);
+            var process = await WorkerProcess.StartAsync(_app, grpcUri, workerId, _logger).ConfigureAwait(false);
             _sessions.Track(process);
             try
             {
@@ -56,8 +56,13 @@ public sealed class WorkerSupervisor
                 onReady(session.Functions.Count, first);
                 first = false;
 
-                var stopped = Task.Delay(Timeout.InfiniteTimeSpan, _timeProvider, stoppingToken);
-                await Task.WhenAny(process.Exited, session.Connection.Closed, stopped).ConfigureAwait(false);
+                using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+                {
+                    var stopped = Task.Delay(Timeout.InfiniteTimeSpan, _timeProvider, waiting.Token);
+                    await Task.WhenAny(process.Exited, session.Connection.Closed, stopped).ConfigureAwait(false);
+                    await waiting.CancelAsync().ConfigureAwait(false);
+                }
+
                 _sessions.Clear();
                 if (stoppingToken.IsCancellationRequested)
                 {
@@ -83,11 +88,7 @@ public sealed class WorkerSupervisor
                 _sessions.Track(null);
             }
 
-            if (_timeProvider.GetElapsedTime(startedAt) >= _options.HealthyRunTime)
-            {
-                delay = _options.MinimumRestartDelay;
-            }
-
+            var delay = backoff.NextDelay(_timeProvider.GetElapsedTime(startedAt));
             Log.WorkerRestarting(_logger, delay);
             try
             {
@@ -97,8 +98,6 @@ public sealed class WorkerSupervisor
             {
                 return;
             }
-
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaximumRestartDelay.Ticks));
         }
     }
 
