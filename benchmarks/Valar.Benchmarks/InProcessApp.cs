@@ -18,11 +18,13 @@ internal static class InProcessApp
 {
     /// <param name="settings">Configuration over appsettings.json.</param>
     /// <param name="contentRoot">Where appsettings.json is read from; the current directory unless given.</param>
-    public static WebApplication Build(IReadOnlyDictionary<string, string?> settings, string? contentRoot = null)
+    /// <param name="configure">Further changes before the app's own registrations (e.g. a logging provider).</param>
+    public static WebApplication Build(IReadOnlyDictionary<string, string?> settings, string? contentRoot = null, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = contentRoot });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration.AddInMemoryCollection(settings);
+        configure?.Invoke(builder);
         builder.Services.AddValar(builder.Configuration);
         builder.Services.AddSingleton<ChatCompletionsFunction>();
         builder.Services.AddSingleton<ResponsesFunction>();
