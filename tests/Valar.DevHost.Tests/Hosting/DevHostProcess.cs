@@ -36,14 +36,26 @@ public sealed partial class DevHostProcess : IAsyncDisposable
 
     public static string DevHostAssembly => Metadata("DevHostAssembly");
 
-    public static async Task<DevHostProcess> StartAsync(string? settingsPath = null, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="ownProcessGroup">
+    /// Start the host as the leader of a new session (<c>setsid dotnet ...</c>, the same PID), as a shell starts a
+    /// foreground command: then <see cref="InterruptProcessGroupAsync"/> can send what a terminal's Ctrl+C sends.
+    /// </param>
+    public static async Task<DevHostProcess> StartAsync(
+        string? settingsPath = null,
+        IReadOnlyDictionary<string, string>? environment = null,
+        bool ownProcessGroup = false)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(ownProcessGroup ? "setsid" : "dotnet")
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        if (ownProcessGroup)
+        {
+            start.ArgumentList.Add("dotnet");
+        }
+
         start.ArgumentList.Add(DevHostAssembly);
         start.ArgumentList.Add("--port");
         start.ArgumentList.Add("0");
@@ -138,6 +150,18 @@ public sealed partial class DevHostProcess : IAsyncDisposable
     public async Task<int> TerminateAsync()
     {
         using (var kill = Process.Start("kill", ["-TERM", Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(Liveness);
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGINT to the host's whole process group (a terminal's Ctrl+C); only for a host started with its own group.</summary>
+    public async Task<int> InterruptProcessGroupAsync()
+    {
+        using (var kill = Process.Start("kill", ["-INT", "--", "-" + Id.ToString(CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync();
         }

@@ -86,4 +86,19 @@ public sealed class WorkerLifecycleTests
 
         Assert.True(await DevHostProcess.WaitForExitAsync(worker), $"worker {worker} outlived its host");
     }
+
+    [Fact]
+    public async Task CtrlC_ToTheHostsProcessGroup_WorkerStillStopsThroughWorkerTerminate()
+    {
+        await using var host = await DevHostProcess.StartAsync(ownProcessGroup: true);
+        var worker = Assert.Single(host.WorkerProcessIds);
+
+        var exitCode = await host.InterruptProcessGroupAsync();
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains($"Sending WorkerTerminate to worker process {worker}", host.Output, StringComparison.Ordinal);
+        Assert.Contains($"Worker process {worker} exited with code 0", host.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("exited unexpectedly", host.Output, StringComparison.Ordinal);
+        Assert.False(DevHostProcess.IsRunning(worker));
+    }
 }

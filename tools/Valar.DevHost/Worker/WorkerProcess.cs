@@ -27,16 +27,37 @@ public sealed class WorkerProcess : IAsyncDisposable
     public Task<int> Exited { get; }
 
     /// <summary>
-    /// Where util-linux's <c>setpriv</c> is, to start the worker with <c>--pdeathsig KILL</c>: it then dies with the host
-    /// even when the host is killed outright (see <see cref="LauncherThread"/>). Null where there is none.
+    /// util-linux's <c>setpriv</c>, to start the worker with <c>--pdeathsig KILL</c>: it then dies with the host even
+    /// when the host is killed outright (see <see cref="LauncherThread"/>). Null where there is none.
     /// </summary>
     private static readonly string? SetPriv = new[] { "/usr/bin/setpriv", "/bin/setpriv" }.FirstOrDefault(File.Exists);
+
+    /// <summary>
+    /// util-linux's <c>setsid</c>, to start the worker in a session of its own: Ctrl+C in a terminal then reaches only
+    /// the host, which stops the worker in order (<c>WorkerTerminate</c>) instead of racing it. Null where there is none.
+    /// </summary>
+    private static readonly string? SetSid = new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
 
     public static async Task<WorkerProcess> StartAsync(AppFolder app, Uri grpcUri, string workerId, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(grpcUri);
-        var start = new ProcessStartInfo(SetPriv ?? DotnetPath())
+
+        // Each wrapper execs the next in place (setsid forks only when it is a process group leader, which a
+        // freshly started child is not): the PID stays the worker's.
+        var command = new List<string>();
+        if (SetPriv is not null)
+        {
+            command.AddRange([SetPriv, "--pdeathsig", "KILL", "--"]);
+        }
+
+        if (SetSid is not null)
+        {
+            command.Add(SetSid);
+        }
+
+        command.Add(DotnetPath());
+        var start = new ProcessStartInfo(command[0])
         {
             WorkingDirectory = app.Directory,
             UseShellExecute = false,
@@ -44,13 +65,9 @@ public sealed class WorkerProcess : IAsyncDisposable
             RedirectStandardError = true,
             RedirectStandardInput = false,
         };
-        if (SetPriv is not null)
+        foreach (var argument in command.Skip(1))
         {
-            // setpriv execs dotnet in place: the PID stays the worker's.
-            start.ArgumentList.Add("--pdeathsig");
-            start.ArgumentList.Add("KILL");
-            start.ArgumentList.Add("--");
-            start.ArgumentList.Add(DotnetPath());
+            start.ArgumentList.Add(argument);
         }
 
         start.ArgumentList.Add(app.WorkerPath);

@@ -3,6 +3,7 @@ using Microsoft.Azure.WebJobs.Script.Grpc.Messages;
 using Valar.DevHost.Configuration;
 using Valar.DevHost.Diagnostics;
 using Valar.DevHost.Grpc;
+using Valar.DevHost.Http;
 
 namespace Valar.DevHost.Worker;
 
@@ -121,7 +122,19 @@ public sealed class WorkerSupervisor
                 throw new WorkerUnavailableException($"The worker exited with code {await process.Exited.ConfigureAwait(false)} during the handshake.");
             }
 
-            return await handshake.ConfigureAwait(false);
+            var session = await handshake.ConfigureAwait(false);
+            if (session.HttpUri is { } httpUri && session.Routes.Routes.Count > 0)
+            {
+                var listening = WorkerHttpProbe.WaitUntilListeningAsync(httpUri, _timeProvider, timeout.Token);
+                if (await Task.WhenAny(listening, process.Exited).ConfigureAwait(false) != listening)
+                {
+                    throw new WorkerUnavailableException($"The worker exited with code {await process.Exited.ConfigureAwait(false)} before its HTTP server listened.");
+                }
+
+                await listening.ConfigureAwait(false);
+            }
+
+            return session;
         }
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {
