@@ -5,7 +5,7 @@
 //   - a storage account without shared keys: host storage (AzureWebJobsStorage), the Flex deployment
 //     package container, and the product containers uploads / images / verdicts (+ lifecycle, CORS),
 //   - Log Analytics + Application Insights with local (key) auth disabled,
-//   - a Flex Consumption plan and the Function App running the custom handler,
+//   - a Flex Consumption plan and the Function App running the .NET 10 isolated worker (dotnet-isolated 10.0),
 //   - an Event Grid system topic on the storage account. Its BlobCreated subscription needs the host's
 //     blobs_extension system key, which only exists once the code is deployed, so
 //     infra/hooks/postdeploy.sh creates it (azure.yaml postdeploy hook).

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Builds the deployable Azure Functions custom-handler folder:
+# Builds the package Azure Functions runs (Flex Consumption, runtime dotnet-isolated 10.0):
 #
-#   artifacts/functionapp/
-#     host.json                      (customHandler -> app/Valar.Functions, workingDirectory app)
-#     <FunctionName>/function.json   (one folder per function, copied from functions/)
-#     app/Valar.Functions            (self-contained linux-x64 executable + its files)
-#   artifacts/functionapp.zip        (same content, unix modes kept, for a manual zip deploy)
+#   artifacts/functionapp/       `dotnet publish` output of src/Valar.Functions, framework-dependent:
+#     host.json                  routePrefix "" (the paths the SDKs call)
+#     functions.metadata         the functions the Worker SDK indexed at build time
+#     worker.config.json         how the host starts the worker (dotnet Valar.Functions.dll)
+#     Valar.Functions.dll ...    the app, compiled ReadyToRun for linux-x64 (see below)
+#   artifacts/functionapp.zip    the same folder zipped, for a manual zip deploy
+#
+# ReadyToRun: the assemblies carry precompiled native code next to their IL, so a cold instance runs less JIT before
+# its first answer (docs/deployment.md, "Package"). READY_TO_RUN=0 builds plain IL instead (portable, smaller).
 #
 # Usage: scripts/publish.sh [output-dir]      (default: artifacts/functionapp)
-# Env:   CONFIGURATION (Release), RUNTIME (linux-x64), SKIP_ZIP=1 to skip the zip.
+# Env:   CONFIGURATION (Release), RUNTIME (linux-x64), READY_TO_RUN (1), SKIP_ZIP=1 to skip the zip.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,8 +21,8 @@ cd "$repo_root"
 out_dir="${1:-artifacts/functionapp}"
 configuration="${CONFIGURATION:-Release}"
 runtime="${RUNTIME:-linux-x64}"
+ready_to_run="${READY_TO_RUN:-1}"
 project="src/Valar.Functions/Valar.Functions.csproj"
-executable="Valar.Functions"
 
 case "$out_dir" in
   /*) ;;
@@ -36,45 +40,37 @@ done
 
 echo "==> Cleaning $out_dir"
 rm -rf "$out_dir"
-mkdir -p "$out_dir/app"
+mkdir -p "$out_dir"
 
-echo "==> dotnet publish $project ($configuration, $runtime, self-contained)"
-dotnet publish "$project" \
-  --configuration "$configuration" \
-  --runtime "$runtime" \
-  --self-contained true \
-  --output "$out_dir/app" \
-  -p:UseAppHost=true \
-  -p:DebugType=none \
-  -p:GenerateDocumentationFile=false \
-  --nologo
+publish_args=(--configuration "$configuration" --output "$out_dir" -p:DebugType=none -p:GenerateDocumentationFile=false --nologo)
+if [ "$ready_to_run" = "1" ]; then
+  # ReadyToRun needs a runtime identifier; the package stays framework-dependent (the platform provides .NET 10).
+  publish_args+=(--runtime "$runtime" --self-contained false -p:PublishReadyToRun=true)
+  echo "==> dotnet publish $project ($configuration, framework-dependent, ReadyToRun $runtime)"
+else
+  echo "==> dotnet publish $project ($configuration, framework-dependent, IL only)"
+fi
+dotnet publish "$project" "${publish_args[@]}"
 
-[ -f "$out_dir/app/$executable" ] || { echo "publish.sh: $out_dir/app/$executable was not produced" >&2; exit 1; }
-chmod 0755 "$out_dir/app/$executable"
-
-echo "==> Copying host.json and function folders"
-cp host.json "$out_dir/host.json"
-count=0
-for fn_json in functions/*/function.json; do
-  name="$(basename "$(dirname "$fn_json")")"
-  mkdir -p "$out_dir/$name"
-  cp "$fn_json" "$out_dir/$name/function.json"
-  count=$((count + 1))
+for f in Valar.Functions.dll host.json functions.metadata worker.config.json; do
+  [ -f "$out_dir/$f" ] || { echo "publish.sh: $out_dir/$f was not produced" >&2; exit 1; }
 done
-[ "$count" -gt 0 ] || { echo "publish.sh: no functions/*/function.json found" >&2; exit 1; }
+# Settings for a developer machine never ship: the platform's app settings configure the deployed app.
+rm -f "$out_dir/local.settings.json" "$out_dir/appsettings.Development.json"
 
-# Validate every JSON file we ship; a malformed function.json makes the host skip the function.
 if command -v python3 >/dev/null 2>&1; then
-  for f in "$out_dir/host.json" "$out_dir"/*/function.json; do
-    python3 -m json.tool "$f" >/dev/null || { echo "publish.sh: invalid JSON in $f" >&2; exit 1; }
+  for f in host.json functions.metadata worker.config.json; do
+    python3 -m json.tool "$out_dir/$f" >/dev/null || { echo "publish.sh: invalid JSON in $out_dir/$f" >&2; exit 1; }
   done
+  count="$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$out_dir/functions.metadata")"
+else
+  count="$(grep -o '"scriptFile"' "$out_dir/functions.metadata" | wc -l)"
 fi
 
 if [ "${SKIP_ZIP:-0}" != "1" ]; then
   zip_path="${out_dir%/}.zip"
   rm -f "$zip_path"
   if command -v zip >/dev/null 2>&1; then
-    # zip keeps unix permissions (the executable bit) on Linux/macOS.
     (cd "$out_dir" && zip -qr -X "$zip_path" .)
   elif command -v python3 >/dev/null 2>&1; then
     python3 - "$out_dir" "$zip_path" <<'PY'

@@ -110,6 +110,18 @@ await using (var host = await ValarHost.StartAsync().ConfigureAwait(false))
 }
 
 Console.WriteLine("end to end: done");
+
+// The same (a) body through the local Functions host and the real isolated worker (tools/Valar.DevHost, two processes).
+LoadResult aHostSerial, aHostParallel;
+TimeSpan hostStart;
+await using (var host = await ValarHost.StartThroughLocalHostAsync().ConfigureAwait(false))
+{
+    hostStart = host.StartCost!.Value;
+    aHostSerial = await host.LoadAsync(a.Body, 1, loadDuration).ConfigureAwait(false);
+    aHostParallel = await host.LoadAsync(a.Body, 8, loadDuration).ConfigureAwait(false);
+}
+
+Console.WriteLine("through the local host: done");
 GC.Collect();
 var peak = await PeakWorkingSet.MeasureInChildAsync(quick).ConfigureAwait(false);
 Console.WriteLine("peak working set: done");
@@ -136,7 +148,7 @@ foreach (var workload in new[] { a, b })
 
 table.Add("(c)", $"(c) text-only chat, {c.Body.Length:N0} B body: validations/s, one thread", $"{1 / oneCore:N0}/s", ">= 100,000/s", 1 / oneCore >= 100_000 ? "PASS" : table.Miss());
 
-table.Section("4. End to end: HttpClient -> Kestrel on 127.0.0.1 -> RequestBodyReader -> RequestValidator -> report (same process)");
+table.Section("4. End to end in-process: HttpClient -> Kestrel on 127.0.0.1 -> function class -> RequestBodyReader -> RequestValidator -> report (same process)");
 foreach (var (name, result) in new[] { ("(a) c=1", aSerial), ("(a) c=8", aParallel), ("(c) c=1", cSerial), ("(c) c=8", cParallel) })
 {
     var gbs = name.StartsWith("(a)", StringComparison.Ordinal) ? $", {result.GigabytesPerSecond:N2} GB/s" : "";
@@ -144,6 +156,12 @@ foreach (var (name, result) in new[] { ("(a) c=1", aSerial), ("(a) c=8", aParall
     var verdict = name == "(a) c=8" ? (result.GigabytesPerSecond >= 1.0 ? "PASS" : table.Miss()) : "";
     table.Add(name[..3], $"{name}: {result.Requests:N0} requests in {result.Seconds:N1} s", $"{result.RequestsPerSecond:N1} rps{gbs}", target, verdict);
 }
+
+table.Section("4b. End to end through the local Functions host: HttpClient -> Valar.DevHost (YARP) -> isolated worker's Kestrel -> function (3 processes)");
+table.Add("(a)", $"(a) c=1: {aHostSerial.Requests:N0} requests in {aHostSerial.Seconds:N1} s", $"{aHostSerial.RequestsPerSecond:N1} rps, {aHostSerial.GigabytesPerSecond:N2} GB/s");
+table.Add("(a)", $"(a) c=8: {aHostParallel.Requests:N0} requests in {aHostParallel.Seconds:N1} s", $"{aHostParallel.RequestsPerSecond:N1} rps, {aHostParallel.GigabytesPerSecond:N2} GB/s");
+table.Add("(a)", "  through the host / in-process (section 4), c=8", $"{aHostParallel.GigabytesPerSecond / aParallel.GigabytesPerSecond:N2}x");
+table.Add("host", "local host start (process start -> every function loaded -> first /healthz 200), this run", $"{hostStart.TotalMilliseconds:N0} ms");
 
 table.Section("5. Memory");
 foreach (var workload in new[] { a, b })

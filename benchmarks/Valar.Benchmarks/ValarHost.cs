@@ -1,22 +1,25 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Valar.Functions;
+using Valar.Functions.Tests.Hosting;
 
 namespace Valar.Benchmarks;
 
-/// <summary>The real app on Kestrel at 127.0.0.1 and a client that posts pre-built bodies to it.</summary>
+/// <summary>
+/// The app at 127.0.0.1 and a client that posts pre-built bodies to it: in-process (<see cref="InProcessApp"/>, the
+/// function classes on Kestrel) or end to end (the local Functions host and the real isolated worker, two processes).
+/// </summary>
 internal sealed class ValarHost : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly WebApplication? _app;
+    private readonly FunctionsHost? _functionsHost;
 
-    private ValarHost(WebApplication app, Uri baseUri)
+    private ValarHost(WebApplication? app, FunctionsHost? functionsHost, Uri baseUri)
     {
         _app = app;
+        _functionsHost = functionsHost;
         Client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, UseProxy = false })
         {
             BaseAddress = baseUri,
@@ -28,21 +31,27 @@ internal sealed class ValarHost : IAsyncDisposable
 
     public static async Task<ValarHost> StartAsync()
     {
-        var app = ValarApp.Build([], builder =>
+        var app = InProcessApp.Build(new Dictionary<string, string?>
         {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                // Per-request Information logs would measure the console, not the validator.
-                ["Logging:LogLevel:Default"] = "Warning",
-                ["Valar:Models:0:Id"] = Workloads.VisionModel,
-                ["Valar:Models:0:SupportsImages"] = "true",
-            });
+            // Per-request Information logs would measure the console, not the validator.
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Valar:Models:0:Id"] = Workloads.VisionModel,
+            ["Valar:Models:0:SupportsImages"] = "true",
         });
         await app.StartAsync().ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new ValarHost(app, new Uri(address));
+        return new ValarHost(app, null, new Uri(address));
     }
+
+    /// <summary>The Release build output of the app run by tools/Valar.DevHost; <see cref="StartCost"/> is its start to the first 200.</summary>
+    public static async Task<ValarHost> StartThroughLocalHostAsync()
+    {
+        // The worker reads its appsettings.json, which lists the vision model the workloads use.
+        var host = await FunctionsHost.StartAsync(new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" }).ConfigureAwait(false);
+        return new ValarHost(null, host, host.BaseUri);
+    }
+
+    public TimeSpan? StartCost => _functionsHost?.StartToFirstOk;
 
     /// <summary>Posts <paramref name="body"/> once and insists on a 200.</summary>
     public async Task PostAsync(byte[] body, CancellationToken cancellationToken = default)
@@ -80,8 +89,16 @@ internal sealed class ValarHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
+        if (_app is not null)
+        {
+            await _app.StopAsync().ConfigureAwait(false);
+            await _app.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_functionsHost is not null)
+        {
+            await _functionsHost.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }
 

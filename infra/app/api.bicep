@@ -1,11 +1,9 @@
-// Flex Consumption plan + Function App that runs the Valar.Functions custom handler.
+// Flex Consumption plan + Function App that runs Valar.Functions, a .NET 10 isolated-worker app.
 //
-// Runtime stack: Flex Consumption rejects functionAppConfig.runtime.name 'custom', so the app is created
-// on the 'dotnet-isolated' 10.0 stack. host.json's customHandler section makes the host start our
-// self-contained executable (app/Valar.Functions) and talk HTTP to it instead of starting a language
-// worker, the same arrangement Microsoft's self-hosted MCP samples use on Flex Consumption
-// (docs/deployment.md, "Hosting plan"). FUNCTIONS_WORKER_RUNTIME is therefore not an app setting here:
-// on Flex it is derived from functionAppConfig.runtime and the setting is deprecated.
+// functionAppConfig.runtime { name: 'dotnet-isolated', version: '10.0' } tells the host which language worker to
+// start; the deployed package (scripts/publish.sh) carries host.json, functions.metadata, worker.config.json and
+// the framework-dependent build. FUNCTIONS_WORKER_RUNTIME is not an app setting here: on Flex it is derived from
+// functionAppConfig.runtime and the setting is deprecated.
 @description('Name of the Function App.')
 param name string
 
@@ -141,9 +139,8 @@ var baseSettings = {
   // Telemetry with Entra ID (local auth is disabled on the component).
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
-  // The host rejects larger bodies before the handler sees them (default 100 MB).
+  // The host rejects larger bodies before it forwards them to the worker (default 100 MB).
   FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: string(maxRequestBodyBytes)
-  ASPNETCORE_ENVIRONMENT: 'Production'
   Valar__MaxRequestBodyBytes: string(maxRequestBodyBytes)
   Valar__Fetch__TimeoutSeconds: '10'
   Valar__Fetch__MaxRedirects: '5'
@@ -158,7 +155,7 @@ var baseSettings = {
   Valar__Uploads__VerdictContainer: verdictContainerName
   Valar__Uploads__UploadUrlMinutes: '10'
   Valar__Uploads__ReadUrlMinutes: '15'
-  // In Azure, Event Grid delivers BlobCreated to the blob trigger; the development poller stays off.
+  // The development poller stays off in Azure; the Event Grid blob trigger that replaces it comes with issue 11.
   Valar__Uploads__WatchUploads: 'false'
   Valar__Uploads__PollIntervalSeconds: '2'
 }

@@ -2,7 +2,9 @@
 // PrevalidateUpload blob trigger ("source": "EventGrid") targets
 //   https://<app>.azurewebsites.net/runtime/webhooks/blobs?functionName=Host.Functions.PrevalidateUpload&code=<blobs_extension key>
 // and that system key only exists after the code is deployed and the host has started, so
-// infra/hooks/postdeploy.sh creates the subscription (azure.yaml postdeploy hook) rather than Bicep.
+// infra/hooks/postdeploy.sh creates the subscription (azure.yaml postdeploy hook) rather than Bicep. The hook skips
+// the subscription while the deployed app has no PrevalidateUpload function (the isolated worker's blob trigger is
+// issue 11's work).
 @description('Name of the Event Grid system topic.')
 param name string
 

@@ -1,4 +1,9 @@
-using Valar.Functions;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Valar.Functions.Configuration;
+using Valar.Functions.Diagnostics;
 
-var app = ValarApp.Build(args);
-await app.RunAsync().ConfigureAwait(false);
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<UnhandledErrorMiddleware>();
+builder.Services.AddValar(builder.Configuration);
+await builder.Build().RunAsync().ConfigureAwait(false);

@@ -4,12 +4,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Valar.Functions;
+using Valar.Benchmarks;
 using Valar.LoadTest;
 using Valar.Testing.Images;
 using Valar.Testing.Servers;
@@ -29,18 +27,16 @@ WebApplication? app = null;
 var target = options.Url;
 if (target is null)
 {
-    // The app reads appsettings.json (its models and limits) from its content root: the tool's output folder.
-    app = ValarApp.Build(["--contentRoot", AppContext.BaseDirectory], builder =>
+    // The function classes in-process; the app reads appsettings.json (its models and limits) from its content
+    // root: the tool's output folder.
+    app = InProcessApp.Build(new Dictionary<string, string?>
     {
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Valar:Fetch:AllowedNetworks:0"] = "127.0.0.1/32",
-            ["Valar:MaxBufferedBodyBytes"] = (options.BudgetMebibytes * 1024L * 1024).ToString(invariant),
-            ["Valar:MaxRequestBodyBytes"] = (options.BodyLimitMebibytes * 1024L * 1024).ToString(invariant),
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
-    });
+        ["Valar:Fetch:AllowedNetworks:0"] = "127.0.0.1/32",
+        ["Valar:MaxBufferedBodyBytes"] = (options.BudgetMebibytes * 1024L * 1024).ToString(invariant),
+        ["Valar:MaxRequestBodyBytes"] = (options.BodyLimitMebibytes * 1024L * 1024).ToString(invariant),
+        ["Logging:LogLevel:Default"] = "Warning",
+    },
+    AppContext.BaseDirectory);
     await app.StartAsync();
     target = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
 }

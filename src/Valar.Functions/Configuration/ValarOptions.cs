@@ -34,6 +34,15 @@ public sealed class FetchSettings
     public List<string> AllowedNetworks { get; init; } = [];
 
     public string UserAgent { get; init; } = "Valar.Functions/1.0 (image validation)";
+
+    /// <summary>
+    /// Fixed addresses for host names, consulted before DNS (like <c>/etc/hosts</c>), e.g.
+    /// <c>Valar__Fetch__Hosts__images.internal__0=10.1.2.3</c>. The addresses still go through the address policy.
+    /// </summary>
+    public Dictionary<string, List<string>> Hosts { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>False: only <see cref="Hosts"/> resolve and every other name fails like NXDOMAIN (no DNS query at all).</summary>
+    public bool UseDns { get; init; } = true;
 }
 
 public sealed class LimitSettings

@@ -24,8 +24,6 @@ internal static partial class UploadLog
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Blob {Name} in the upload container is not named like an upload id; left alone")]
     public static partial void UploadNameIgnored(ILogger logger, string name);
 
-    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Refused a PrevalidateUpload invocation: {Problem}")]
-    public static partial void TriggerMalformed(ILogger logger, string problem);
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Error, Message = "Upload storage failed during {Operation}; answering 503 so the caller retries")]
     public static partial void StorageFailed(ILogger logger, Exception exception, string operation);
@@ -45,8 +43,6 @@ internal static partial class UploadLog
     [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Uploads are disabled: neither AzureWebJobsStorage nor AzureWebJobsStorage__blobServiceUri is set")]
     public static partial void UploadsNotConfigured(ILogger logger);
 
-    [LoggerMessage(EventId = 2013, Level = LogLevel.Warning, Message = "PrevalidateUpload payload of {Length} bytes is over the {Cap}-byte cap; judged from its metadata alone")]
-    public static partial void TriggerPayloadOverCap(ILogger logger, long length, long cap);
 
     [LoggerMessage(EventId = 2014, Level = LogLevel.Error, Message = "Upload containers could not be created at startup; uploads will fail until storage answers")]
     public static partial void ContainersFailed(ILogger logger, Exception exception);

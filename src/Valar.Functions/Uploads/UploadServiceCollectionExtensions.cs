@@ -16,6 +16,7 @@ public static class UploadServiceCollectionExtensions
         var options = configuration.GetSection(UploadOptions.SectionName).Get<UploadOptions>() ?? new UploadOptions();
         options.Validate();
         services.AddSingleton(options);
+        services.AddSingleton<UploadRequests>();
         var connection = ConnectionFrom(configuration);
         if (connection is null)
         {

@@ -5,7 +5,7 @@ namespace Valar.Functions.Uploads;
 
 /// <summary>
 /// Development stand-in for the Event Grid blob trigger (Azurite emits no events): lists the upload container every
-/// poll interval and hands each blob to the same <see cref="UploadProcessor"/> as <c>/PrevalidateUpload</c>, a few at
+/// poll interval and hands each blob to the <see cref="UploadProcessor"/> (which the blob trigger of issue 11 will share), a few at
 /// a time. A failure is logged and the blob, still there, is tried again on the next tick; nothing stops the loop.
 /// </summary>
 internal sealed class UploadWatcher(UploadStore store, UploadProcessor processor, UploadOptions options, ILogger<UploadWatcher> logger) : BackgroundService

@@ -1,12 +1,14 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Valar.Functions.Tests.Uploads;
+using Valar.Testing.Azurite;
 using Valar.Testing.Images;
 using Xunit.Abstractions;
 
 namespace Valar.Functions.Tests.Hosting;
 
-/// <summary>The deployable folder, as the Functions host sees it and runs it.</summary>
+/// <summary>The deployable package, as the Functions host reads it and runs it (here: the local host).</summary>
 public sealed class PublishedPackageTests(ITestOutputHelper output)
 {
     private static readonly Dictionary<string, string> AppRoutes = new()
@@ -21,44 +23,57 @@ public sealed class PublishedPackageTests(ITestOutputHelper output)
     };
 
     [Fact]
-    public async Task Package_HttpFunctions_AreForwardableAndMatchTheAppRoutes()
+    public async Task Package_FunctionsMetadata_ListsEveryHttpFunctionWithItsRoute()
     {
-        await PublishedHandler.EnsurePublishedAsync();
+        await PublishedPackage.EnsurePublishedAsync();
 
-        foreach (var (function, route) in AppRoutes)
+        using var metadata = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(PublishedPackage.Folder, "functions.metadata")));
+        var functions = metadata.RootElement.EnumerateArray().ToDictionary(function => function.GetProperty("name").GetString()!);
+        Assert.Equal(AppRoutes.Keys.Order(), functions.Keys.Order());
+        foreach (var (name, route) in AppRoutes)
         {
-            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(PublishedHandler.PackageFolder, function, "function.json")));
-            var bindings = json.RootElement.GetProperty("bindings").EnumerateArray().ToArray();
-            // Forwarding applies only to exactly one httpTrigger in and one http out.
+            var bindings = functions[name].GetProperty("bindings").EnumerateArray().ToArray();
+            // What the host proxies: exactly one httpTrigger in and the http $return out.
             Assert.Equal(2, bindings.Length);
             var trigger = Assert.Single(bindings, binding => binding.GetProperty("type").GetString() == "httpTrigger");
-            Assert.Single(bindings, binding => binding.GetProperty("type").GetString() == "http" && binding.GetProperty("direction").GetString() == "out");
+            var result = Assert.Single(bindings, binding => binding.GetProperty("type").GetString() == "http");
+            Assert.Equal("$return", result.GetProperty("name").GetString());
             var methods = string.Join(",", trigger.GetProperty("methods").EnumerateArray().Select(method => method.GetString()!.ToUpperInvariant()));
             Assert.Equal(route, $"{methods} {trigger.GetProperty("route").GetString()}");
-            Assert.Equal(function == "Health" ? "anonymous" : "function", trigger.GetProperty("authLevel").GetString());
+            Assert.Equal(name == "Health" ? "Anonymous" : "Function", trigger.GetProperty("authLevel").GetString());
+            Assert.Equal("Valar.Functions.dll", functions[name].GetProperty("scriptFile").GetString());
         }
-
-        using var host = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(PublishedHandler.PackageFolder, "host.json")));
-        Assert.Equal("", host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
-        Assert.Equal("[4.*, 5.0.0)", host.RootElement.GetProperty("extensionBundle").GetProperty("version").GetString());
     }
 
     [Fact]
-    public async Task PublishedExecutable_StartedAsTheHostDoes_AnswersForwardedRequests()
+    public async Task Package_HostAndWorkerConfiguration_AreForTheIsolatedWorkerOnly()
     {
-        await PublishedHandler.EnsurePublishedAsync();
-        await using var handler = await PublishedHandler.StartAsync(new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["Valar__Uploads__WatchUploads"] = "false",
-        });
-        output.WriteLine($"cold start (process start to first /healthz 200): {handler.ColdStart.TotalMilliseconds:F0} ms");
-        Assert.True(handler.ColdStart < TimeSpan.FromSeconds(30), $"cold start {handler.ColdStart}");
-        using var client = new HttpClient { BaseAddress = handler.BaseUri };
+        await PublishedPackage.EnsurePublishedAsync();
+
+        using var host = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(PublishedPackage.Folder, "host.json")));
+        Assert.Equal("2.0", host.RootElement.GetProperty("version").GetString());
+        Assert.Equal("", host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+        Assert.False(host.RootElement.TryGetProperty("customHandler", out _));
+        Assert.False(host.RootElement.TryGetProperty("extensionBundle", out _));
+        using var worker = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(PublishedPackage.Folder, "worker.config.json")));
+        Assert.Equal("dotnet-isolated", worker.RootElement.GetProperty("description").GetProperty("language").GetString());
+        Assert.Equal("Valar.Functions.dll", worker.RootElement.GetProperty("description").GetProperty("defaultWorkerPath").GetString());
+        Assert.Empty(Directory.EnumerateFiles(PublishedPackage.Folder, "function.json", SearchOption.AllDirectories));
+        Assert.False(File.Exists(Path.Combine(PublishedPackage.Folder, "local.settings.json")));
+        Assert.False(File.Exists(Path.Combine(PublishedPackage.Folder, "appsettings.Development.json")));
+    }
+
+    [Fact]
+    public async Task Package_RunByTheLocalHost_AnswersRequestsOnTheSdkPaths()
+    {
+        await PublishedPackage.EnsurePublishedAsync();
+        await using var host = await FunctionsHost.StartAsync(appFolder: PublishedPackage.Folder);
+        output.WriteLine($"published package: host start to ready line {host.StartToReady.TotalMilliseconds:F0} ms, to first /healthz 200 {host.StartToFirstOk.TotalMilliseconds:F0} ms");
+        using var client = host.CreateClient();
 
         // The host forwards the request as-is: method, /v1 path (routePrefix ""), query, headers and body.
         var body = $$$"""{"model":"moonshotai/Kimi-K2.6","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"{{{TestImages.DataUri("image/png", TestImages.Png(640, 480))}}}"}}]}]}""";
-        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions?code=ignored-by-the-handler")
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions?code=ignored-by-the-app")
         {
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };
@@ -79,27 +94,29 @@ public sealed class PublishedPackageTests(ITestOutputHelper output)
     }
 }
 
-/// <summary>The published executable receiving the blob trigger's invocation exactly as the host sends it, with Azurite as storage.</summary>
-public sealed class PublishedTriggerTests : IAsyncLifetime
+/// <summary>The published package with Azurite as storage: an upload issued, put, validated and read back.</summary>
+public sealed class PublishedUploadTests : IAsyncLifetime
 {
-    private readonly Valar.Testing.Azurite.AzuriteFixture _azurite = new();
+    private readonly AzuriteFixture _azurite = new();
 
     public Task InitializeAsync() => _azurite.InitializeAsync();
 
     public Task DisposeAsync() => _azurite.DisposeAsync();
 
     [Fact]
-    public async Task PublishedExecutable_PrevalidateUploadInvocation_RecordsTheVerdict()
+    public async Task Package_UploadPutToItsUrl_BecomesValid()
     {
-        await PublishedHandler.EnsurePublishedAsync();
-        await using var handler = await PublishedHandler.StartAsync(new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["AzureWebJobsStorage"] = _azurite.ConnectionString,
-            ["Valar__Uploads__WatchUploads"] = "false",
-            ["Valar__Uploads__CreateContainers"] = "true",
-        });
-        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = handler.BaseUri };
+        await PublishedPackage.EnsurePublishedAsync();
+        await using var host = await FunctionsHost.StartAsync(
+            new Dictionary<string, string>
+            {
+                ["AzureWebJobsStorage"] = _azurite.ConnectionString,
+                ["Valar__Uploads__WatchUploads"] = "true",
+                ["Valar__Uploads__PollIntervalSeconds"] = "0.2",
+                ["Valar__Uploads__CreateContainers"] = "true",
+            },
+            PublishedPackage.Folder);
+        using var client = host.CreateClient();
         using var created = await client.PostAsync("v1/uploads", null);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         using var upload = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
@@ -113,18 +130,22 @@ public sealed class PublishedTriggerTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Created, stored.StatusCode);
         }
 
-        // What the host POSTs to /<FunctionName> for a blobTrigger with dataType binary.
-        var payload = Uploads.HostPayloads.For(id, png, "image/png", new Uri($"{_azurite.BlobEndpoint.ToString().TrimEnd('/')}/uploads/{id}"));
-        using var invocation = await client.PostAsync("PrevalidateUpload", new StringContent(payload, Encoding.UTF8, "application/json"));
+        JsonElement verdict = default;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            using var status = await client.GetAsync($"v1/uploads/{id}");
+            Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+            verdict = await UploadFixture.ReadJsonAsync(status);
+            if (verdict.GetProperty("status").GetString() != "pending")
+            {
+                break;
+            }
 
-        Assert.Equal(HttpStatusCode.OK, invocation.StatusCode);
-        using var reply = JsonDocument.Parse(await invocation.Content.ReadAsStringAsync());
-        Assert.True(reply.RootElement.TryGetProperty("Outputs", out _));
-        Assert.True(reply.RootElement.TryGetProperty("Logs", out _));
-        Assert.Equal("valid", reply.RootElement.GetProperty("ReturnValue").GetProperty("status").GetString());
-        using var status = await client.GetAsync($"v1/uploads/{id}");
-        using var verdict = JsonDocument.Parse(await status.Content.ReadAsStringAsync());
-        Assert.Equal("valid", verdict.RootElement.GetProperty("status").GetString());
-        Assert.Equal(320, verdict.RootElement.GetProperty("width").GetInt32());
+            await Task.Delay(100);
+        }
+
+        Assert.Equal("valid", verdict.GetProperty("status").GetString());
+        Assert.Equal(320, verdict.GetProperty("width").GetInt32());
+        Assert.Equal(png, await client.GetByteArrayAsync(new Uri(verdict.GetProperty("read_url").GetString()!)));
     }
 }

@@ -1,12 +1,57 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Xunit.Abstractions;
 
 namespace Valar.Functions.Tests.Http;
 
 [Collection(ValarServerCollection.Name)]
-public sealed class HttpRouteTests(ValarServerFixture server)
+public sealed class HttpRouteTests(ValarServerFixture server, ITestOutputHelper output)
 {
+    [Fact]
+    public void LocalHost_SharedFixture_ReportsItsStartCost()
+    {
+        // Measured once, when the collection's fixture started the local host with the app's build output.
+        output.WriteLine($"local host + worker start: {server.Host.StartToReady.TotalMilliseconds:F0} ms to the ready line, {server.Host.StartToFirstOk.TotalMilliseconds:F0} ms to the first /healthz 200");
+        Assert.InRange(server.Host.StartToReady, TimeSpan.FromMilliseconds(1), server.Host.StartToFirstOk);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Post_BodyOverKestrelsDefault30MB_PassesThroughTheWorkersKestrel(bool chunked)
+    {
+        // Two 15 MiB images as base64: a 42 MB body, over Kestrel's default MaxRequestBodySize (30,000,000 bytes) and
+        // under Valar:MaxRequestBodyBytes (576 MiB), which the app sets on the worker's Kestrel.
+        var image = Valar.Testing.Images.TestImages.DataUri("image/png", Valar.Testing.Images.TestImages.Png(16, 16, padToBytes: 15 * 1024 * 1024));
+        var body = Encoding.UTF8.GetBytes($$$"""{"model":"moonshotai/Kimi-K2.6","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"{{{image}}}"}},{"type":"image_url","image_url":{"url":"{{{image}}}"}}]}]}""");
+        Assert.True(body.Length > 40_000_000);
+        HttpContent content = chunked ? new StreamContent(new MemoryStream(body)) : new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.BaseUri, "/v1/chat/completions")) { Content = content };
+        request.Headers.TransferEncodingChunked = chunked;
+
+        using var response = await server.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(2 * 15 * 1024 * 1024, report.RootElement.GetProperty("totals").GetProperty("bytes").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("GET", "/v1/chat/completions")]
+    [InlineData("POST", "/v1/models")]
+    [InlineData("POST", "/v1/unknown")]
+    [InlineData("GET", "/api/healthz")]
+    public async Task Request_NoFunctionForMethodAndPath_Answers404(string method, string path)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(server.BaseUri, path));
+
+        using var response = await server.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
     [Fact]
     public async Task Post_StreamAndToolsWithImage_PassThroughAndReportStream()
     {

@@ -1,25 +1,26 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Valar.Functions.Tests.Hosting;
 
 namespace Valar.Functions.Tests.Http;
 
-/// <summary>The app on Kestrel with a 4 KiB body limit: the 413s, in each surface's envelope, whatever the framing.</summary>
+/// <summary>The worker behind the local host with a 4 KiB body limit: the 413s, in each surface's envelope, whatever the framing.</summary>
 public sealed class SmallLimitsAppTests : IAsyncLifetime
 {
-    private TestApp _app = null!;
+    private FunctionsHost _host = null!;
     private HttpClient _client = null!;
 
     public async Task InitializeAsync()
     {
-        _app = await TestApp.StartAsync(new Dictionary<string, string?> { ["Valar:MaxRequestBodyBytes"] = "4096" });
-        _client = new HttpClient { BaseAddress = _app.BaseUri };
+        _host = await FunctionsHost.StartAsync(new Dictionary<string, string> { ["Valar__MaxRequestBodyBytes"] = "4096" });
+        _client = _host.CreateClient();
     }
 
     public async Task DisposeAsync()
     {
         _client.Dispose();
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
     }
 
     [Theory]

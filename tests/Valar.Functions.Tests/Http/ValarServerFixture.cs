@@ -5,14 +5,16 @@ using Anthropic.Core;
 using OpenAI;
 using OpenAI.Chat;
 using OpenAI.Responses;
+using Valar.Functions.Tests.Hosting;
 using Valar.Testing.Images;
 using Valar.Testing.Servers;
 
 namespace Valar.Functions.Tests.Http;
 
 /// <summary>
-/// The app on real Kestrel at 127.0.0.1, an image server beside it on 127.0.0.1, and the official SDKs pointed at
-/// the app. Only 127.0.0.1/32 is allowed as an extra network, so every other private address stays blocked.
+/// The shared fixture of the HTTP and SDK tests: the real isolated worker behind the local Functions host on
+/// 127.0.0.1 (<see cref="FunctionsHost"/>), an image server beside it on 127.0.0.1, and the official SDKs pointed at
+/// the host. Only 127.0.0.1/32 is allowed as an extra network, so every other private address stays blocked.
 /// </summary>
 public sealed class ValarServerFixture : IAsyncLifetime
 {
@@ -23,14 +25,16 @@ public sealed class ValarServerFixture : IAsyncLifetime
     public static readonly byte[] PhotoJpeg = TestImages.JpegHeader(1920, 1080);
     public static readonly byte[] AnimatedGif = TestImages.Gif(32, 32, frames: 3);
 
-    private TestApp? _app;
+    private FunctionsHost? _host;
     private LoopbackImageServer? _images;
 
     public LoopbackImageServer Images => _images ?? throw new InvalidOperationException("Not started.");
 
     public Uri BaseUri { get; private set; } = null!;
 
-    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
+    public FunctionsHost Host => _host ?? throw new InvalidOperationException("Not started.");
+
+    public HttpClient Http { get; } = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(60) };
 
     public async Task InitializeAsync()
     {
@@ -47,16 +51,16 @@ public sealed class ValarServerFixture : IAsyncLifetime
             .MapRedirect("/redirect.png", "/cat.png")
             .MapRedirect("/redirect-metadata.png", "http://169.254.169.254/latest/meta-data/");
 
-        _app = await TestApp.StartAsync(new Dictionary<string, string?> { ["Valar:Fetch:AllowedNetworks:0"] = "127.0.0.1/32" });
-        BaseUri = _app.BaseUri;
+        _host = await FunctionsHost.StartAsync(new Dictionary<string, string> { ["Valar__Fetch__AllowedNetworks__0"] = "127.0.0.1/32" });
+        BaseUri = _host.BaseUri;
     }
 
     public async Task DisposeAsync()
     {
         Http.Dispose();
-        if (_app is not null)
+        if (_host is not null)
         {
-            await _app.DisposeAsync();
+            await _host.DisposeAsync();
         }
 
         if (_images is not null)

@@ -3,13 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using Valar.Functions.Tests.Hosting;
 using Valar.Testing.Images;
 using Valar.Testing.Servers;
 using Valar.Validation.Fetching;
@@ -17,11 +12,12 @@ using Valar.Validation.Fetching;
 namespace Valar.Functions.Tests.Security;
 
 /// <summary>
-/// Two copies of the app on Kestrel at 127.0.0.1, and a hostile image server beside them:
+/// Two copies of the real worker, each behind its own local Functions host on 127.0.0.1, and a hostile image server beside them:
 /// <list type="bullet">
 /// <item><see cref="Open"/> allows exactly 127.0.0.1/32, so it fetches from the hostile server (slow and lying responses);</item>
-/// <item><see cref="Closed"/> allows nothing, has a 256 KiB body limit and resolves names from a table (never DNS), for the
-/// SSRF table and the HTTP fuzz: nothing it is given can connect anywhere.</item>
+/// <item><see cref="Closed"/> allows nothing, has a 256 KiB body limit and resolves names only from its configured table
+/// (<c>Valar__Fetch__Hosts__*</c> with <c>Valar__Fetch__UseDns=false</c>: never DNS), for the SSRF table and the HTTP
+/// fuzz: nothing it is given can connect anywhere.</item>
 /// </list>
 /// The slow cases all start when the fixture starts and run concurrently, so they cost one 10 s deadline, not one each.
 /// </summary>
@@ -32,12 +28,12 @@ public sealed class HostileServersFixture : IAsyncLifetime
     public const long ClosedBodyLimit = 256 * 1024;
 
     private readonly Dictionary<string, Task<Observed>> _slowCases = [];
-    private TestApp? _open;
-    private TestApp? _closed;
+    private FunctionsHost? _open;
+    private FunctionsHost? _closed;
     private LoopbackImageServer? _images;
     private RawEndlessServer? _endless;
 
-    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
+    public HttpClient Http { get; } = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(60) };
 
     public Uri Open { get; private set; } = null!;
 
@@ -59,16 +55,20 @@ public sealed class HostileServersFixture : IAsyncLifetime
         _images = await LoopbackImageServer.StartAsync();
         MapHostileRoutes(_images);
         _endless = RawEndlessServer.Start(Endless);
-        _open = await StartAppAsync(new Dictionary<string, string?> { ["Valar:Fetch:AllowedNetworks:0"] = "127.0.0.1/32" }, resolver: null);
-        _closed = await StartAppAsync(
-            new Dictionary<string, string?> { ["Valar:MaxRequestBodyBytes"] = ClosedBodyLimit.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-            new TableResolver(new Dictionary<string, IPAddress[]>(StringComparer.OrdinalIgnoreCase)
-            {
-                ["internal.test"] = [IPAddress.Parse("10.0.0.7")],
-                ["metadata.invalid"] = [IPAddress.Parse("169.254.169.254")],
-                ["mixed.test"] = [IPAddress.Parse("8.8.8.8"), IPAddress.Parse("192.168.1.1")],
-                ["localhost"] = [IPAddress.Loopback, IPAddress.IPv6Loopback],
-            }));
+        var open = FunctionsHost.StartAsync(new Dictionary<string, string> { ["Valar__Fetch__AllowedNetworks__0"] = "127.0.0.1/32" });
+        var closed = FunctionsHost.StartAsync(new Dictionary<string, string>
+        {
+            ["Valar__MaxRequestBodyBytes"] = ClosedBodyLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Valar__Fetch__UseDns"] = "false",
+            ["Valar__Fetch__Hosts__internal.test__0"] = "10.0.0.7",
+            ["Valar__Fetch__Hosts__metadata.invalid__0"] = "169.254.169.254",
+            ["Valar__Fetch__Hosts__mixed.test__0"] = "8.8.8.8",
+            ["Valar__Fetch__Hosts__mixed.test__1"] = "192.168.1.1",
+            ["Valar__Fetch__Hosts__localhost__0"] = "127.0.0.1",
+            ["Valar__Fetch__Hosts__localhost__1"] = "::1",
+        });
+        _open = await open;
+        _closed = await closed;
         Open = _open.BaseUri;
         Closed = _closed.BaseUri;
         foreach (var (name, slowCase) in Security.SlowCase.All)
@@ -112,15 +112,6 @@ public sealed class HostileServersFixture : IAsyncLifetime
             await _images.DisposeAsync();
         }
     }
-
-    private static Task<TestApp> StartAppAsync(Dictionary<string, string?> settings, IHostResolver? resolver) =>
-        TestApp.StartAsync(settings, builder =>
-        {
-            if (resolver is not null)
-            {
-                builder.Services.AddSingleton(resolver);
-            }
-        });
 
     private void MapHostileRoutes(LoopbackImageServer server)
     {
@@ -270,15 +261,6 @@ internal sealed class RawEndlessServer : IDisposable
             }
         }
     }
-}
-
-/// <summary>Names from a table; everything else fails like NXDOMAIN. Registered before the app's own resolver.</summary>
-internal sealed class TableResolver(IReadOnlyDictionary<string, IPAddress[]> names) : IHostResolver
-{
-    public Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken = default) =>
-        names.TryGetValue(host, out var addresses)
-            ? Task.FromResult(addresses)
-            : Task.FromException<IPAddress[]>(new SocketException((int)SocketError.HostNotFound));
 }
 
 /// <summary>A request surface: where to post and how to put image URLs in a body.</summary>

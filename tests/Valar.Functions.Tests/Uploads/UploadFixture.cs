@@ -2,21 +2,17 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using Valar.Functions.Tests.Hosting;
 using Valar.Storage;
 using Valar.Testing.Azurite;
 
 namespace Valar.Functions.Tests.Uploads;
 
 /// <summary>
-/// A real Azurite on a free loopback port and two instances of the app on real Kestrel at 127.0.0.1, both using it:
-/// <see cref="Watching"/> polls its upload container like development does (end-to-end tests), <see cref="Manual"/>
-/// has no watcher and other containers, so trigger tests deliver every payload themselves.
+/// A real Azurite on a free loopback port and two instances of the real worker, each behind its own local Functions
+/// host on 127.0.0.1, both using it: <see cref="Watching"/> polls its upload container like development does
+/// (end-to-end tests), <see cref="Manual"/> has no watcher and other containers, so processor tests deliver every
+/// upload themselves.
 /// </summary>
 public sealed class UploadFixture : IAsyncLifetime
 {
@@ -39,8 +35,10 @@ public sealed class UploadFixture : IAsyncLifetime
     {
         await Azurite.InitializeAsync();
         Blobs = new BlobStore(StorageConnection.Parse(Azurite.ConnectionString), new HttpClient(Azurite.CreateHttpHandler()));
-        Watching = await AppInstance.StartAsync(Azurite, "uploads", "images", "verdicts", watch: true);
-        Manual = await AppInstance.StartAsync(Azurite, "t-uploads", "t-images", "t-verdicts", watch: false);
+        var watching = AppInstance.StartAsync(Azurite, "uploads", "images", "verdicts", watch: true);
+        var manual = AppInstance.StartAsync(Azurite, "t-uploads", "t-images", "t-verdicts", watch: false);
+        Watching = await watching;
+        Manual = await manual;
     }
 
     public async Task DisposeAsync()
@@ -81,14 +79,15 @@ public sealed class UploadFixture : IAsyncLifetime
     }
 }
 
-/// <summary>One app on Kestrel, configured for the fixture's Azurite.</summary>
+/// <summary>One worker behind the local host, configured for the fixture's Azurite.</summary>
 public sealed class AppInstance : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly FunctionsHost _host;
 
-    private AppInstance(WebApplication app, Uri baseUri, string uploads, string images, string verdicts)
+    private AppInstance(FunctionsHost host, string uploads, string images, string verdicts)
     {
-        _app = app;
+        _host = host;
+        var baseUri = host.BaseUri;
         BaseUri = baseUri;
         UploadContainer = uploads;
         ImageContainer = images;
@@ -108,25 +107,18 @@ public sealed class AppInstance : IAsyncDisposable
 
     public static async Task<AppInstance> StartAsync(AzuriteFixture azurite, string uploads, string images, string verdicts, bool watch)
     {
-        var app = ValarApp.Build([], builder =>
+        var host = await FunctionsHost.StartAsync(new Dictionary<string, string>
         {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["AzureWebJobsStorage"] = azurite.ConnectionString,
-                ["Valar:Uploads:UploadContainer"] = uploads,
-                ["Valar:Uploads:ImageContainer"] = images,
-                ["Valar:Uploads:VerdictContainer"] = verdicts,
-                ["Valar:Uploads:WatchUploads"] = watch ? "true" : "false",
-                ["Valar:Uploads:PollIntervalSeconds"] = "0.2",
-                ["Valar:Uploads:CreateContainers"] = "true",
-                ["Valar:Fetch:AllowedNetworks:0"] = "127.0.0.1/32",
-                ["Logging:LogLevel:Default"] = "Warning",
-            });
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Valar__Uploads__UploadContainer"] = uploads,
+            ["Valar__Uploads__ImageContainer"] = images,
+            ["Valar__Uploads__VerdictContainer"] = verdicts,
+            ["Valar__Uploads__WatchUploads"] = watch ? "true" : "false",
+            ["Valar__Uploads__PollIntervalSeconds"] = "0.2",
+            ["Valar__Uploads__CreateContainers"] = "true",
+            ["Valar__Fetch__AllowedNetworks__0"] = "127.0.0.1/32",
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new AppInstance(app, new Uri(address), uploads, images, verdicts);
+        return new AppInstance(host, uploads, images, verdicts);
     }
 
     /// <summary>POST /v1/uploads; asserts 201 and returns the body.</summary>
@@ -161,19 +153,10 @@ public sealed class AppInstance : IAsyncDisposable
         throw new TimeoutException($"Upload {id} stayed pending for 10 s.");
     }
 
-    /// <summary>POSTs a body to the blob trigger's invocation route, as the Functions host does.</summary>
-    public async Task<(HttpStatusCode Status, JsonElement Body)> InvokeTriggerAsync(string payload)
-    {
-        using var content = new StringContent(payload, Encoding.UTF8, "application/json");
-        using var response = await Http.PostAsync("/PrevalidateUpload", content);
-        return (response.StatusCode, await UploadFixture.ReadJsonAsync(response));
-    }
-
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
     }
 }
 

@@ -213,6 +213,22 @@ public sealed class UploadFlowTests(UploadFixture fixture)
     }
 
     [Theory]
+    [InlineData("holiday.png")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAB")]
+    public async Task Watcher_BlobNotIssuedByTheApp_IsLeftAloneAndLaterUploadsAreValidated(string name)
+    {
+        // A foreign name, and a well-formed id that was never issued (no record): neither is ours to judge or delete.
+        await fixture.Blobs.PutBlobAsync(App.UploadContainer, name, TestImages.Png(4, 4), new Valar.Storage.PutBlobOptions { ContentType = "image/png" });
+
+        var id = await UploadValidAsync(TestImages.Png(12, 12));
+
+        Assert.Equal("valid", (await App.GetStatusAsync(id)).Body.GetProperty("status").GetString());
+        Assert.True(await fixture.ExistsAsync(App.UploadContainer, name));
+        Assert.False(await fixture.ExistsAsync(App.ImageContainer, name));
+        await fixture.Blobs.DeleteBlobAsync(App.UploadContainer, name);
+    }
+
+    [Theory]
     [InlineData("AAAAAAAAAAAAAAAAAAAAAAAA")]
     [InlineData("short")]
     [InlineData("has.dots.and.more.than.twenty.four.characters")]

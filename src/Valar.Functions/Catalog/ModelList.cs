@@ -1,0 +1,49 @@
+using System.Text.Json;
+using Valar.Functions.Http;
+using Valar.Validation.Images;
+using Valar.Validation.Models;
+
+namespace Valar.Functions.Catalog;
+
+/// <summary>The configured models in OpenAI's list shape, with image support and limits.</summary>
+public sealed class ModelList(ModelCatalog catalog)
+{
+    public Task WriteAsync(HttpResponse response, CancellationToken cancellationToken = default) =>
+        JsonWriting.WriteAsync(response, StatusCodes.Status200OK, writer => Write(writer, catalog), cancellationToken);
+
+    public static void Write(Utf8JsonWriter writer, ModelCatalog catalog)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("object", "list");
+        writer.WriteStartArray("data");
+        foreach (var model in catalog.Models)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", model.Id);
+            writer.WriteString("object", "model");
+            writer.WriteNumber("created", 0);
+            writer.WriteString("owned_by", "valar");
+            writer.WriteBoolean("supports_images", model.SupportsImages);
+            if (model.SupportsImages)
+            {
+                writer.WriteStartObject("image_limits");
+                writer.WriteNumber("max_images", model.Limits.MaxImages);
+                writer.WriteNumber("max_image_bytes", model.Limits.MaxImageBytes);
+                writer.WriteNumber("max_total_media_bytes", model.Limits.MaxTotalMediaBytes);
+                writer.WriteStartArray("media_types");
+                foreach (var mediaType in ImageInspector.SupportedMediaTypes)
+                {
+                    writer.WriteStringValue(mediaType);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+}
