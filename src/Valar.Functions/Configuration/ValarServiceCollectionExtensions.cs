@@ -21,11 +21,13 @@ public static class ValarServiceCollectionExtensions
         var options = configuration.GetSection(ValarOptions.SectionName).Get<ValarOptions>() ?? new ValarOptions();
         services.AddSingleton(options);
         services.AddSingleton(options.ToModelCatalog());
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options.ToFetchOptions());
         services.TryAddSingleton<IHostResolver>(_ => ConfiguredHostResolver.From(options.Fetch) ?? (IHostResolver)new SystemHostResolver());
-        services.AddSingleton(provider => new ImageFetcher(provider.GetRequiredService<FetchOptions>(), provider.GetRequiredService<IHostResolver>()));
+        services.AddSingleton(provider => new ImageFetcher(
+            provider.GetRequiredService<FetchOptions>(), provider.GetRequiredService<IHostResolver>(), provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<RequestValidator>();
-        services.AddSingleton(new BodyBufferBudget(options.MaxBufferedBodyBytes));
+        services.AddSingleton(provider => new BodyBufferBudget(options.MaxBufferedBodyBytes, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<RequestBodyReader>();
         services.AddSingleton<SurfaceValidator>();
         services.AddSingleton<ModelList>();

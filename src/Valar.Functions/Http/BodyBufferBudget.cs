@@ -9,12 +9,16 @@ public sealed class BodyBufferBudget
 {
     private readonly Lock _gate = new();
     private readonly LinkedList<Waiter> _waiters = [];
+    private readonly TimeProvider _timeProvider;
     private long _inUse;
 
-    public BodyBufferBudget(long capacityBytes)
+    /// <param name="capacityBytes">The most body bytes held at once.</param>
+    /// <param name="timeProvider">The clock a reservation's wait runs on (default: <see cref="TimeProvider.System"/>).</param>
+    public BodyBufferBudget(long capacityBytes, TimeProvider? timeProvider = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacityBytes);
         CapacityBytes = capacityBytes;
+        _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
     public long CapacityBytes { get; }
@@ -52,7 +56,7 @@ public sealed class BodyBufferBudget
 
         try
         {
-            await waiter.Granted.Task.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+            await waiter.Granted.Task.WaitAsync(wait, _timeProvider, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (TimeoutException)

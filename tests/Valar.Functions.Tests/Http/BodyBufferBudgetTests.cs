@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Valar.Functions.Http;
 
 namespace Valar.Functions.Tests.Http;
@@ -50,13 +51,18 @@ public sealed class BodyBufferBudgetTests
     }
 
     [Fact]
-    public async Task TryReserve_NoRoomWithinWait_ReturnsFalseAndLeavesNothingHeld()
+    public async Task TryReserve_NoRoomWithinWait_ReturnsFalseAtTheEndOfTheWaitAndLeavesNothingHeld()
     {
-        var budget = new BodyBufferBudget(100);
+        var clock = new FakeTimeProvider();
+        var budget = new BodyBufferBudget(100, clock);
         Assert.True(await budget.TryReserveAsync(100, Long));
 
-        Assert.False(await budget.TryReserveAsync(1, TimeSpan.FromMilliseconds(50)));
+        var waiting = budget.TryReserveAsync(1, TimeSpan.FromSeconds(30));
+        clock.Advance(TimeSpan.FromSeconds(30) - TimeSpan.FromMilliseconds(1));
+        Assert.False(waiting.IsCompleted);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
 
+        Assert.False(await waiting.WaitAsync(TimeSpan.FromSeconds(30)));
         budget.Release(100);
         Assert.Equal(0, budget.InUseBytes);
     }
