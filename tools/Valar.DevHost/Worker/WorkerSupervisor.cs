@@ -115,7 +115,7 @@ public sealed class WorkerSupervisor
             }
 
             var connection = await connecting.ConfigureAwait(false);
-            var handshake = WorkerHandshake.RunAsync(connection, process, _app, _logger, timeout.Token);
+            var handshake = WorkerHandshake.RunAsync(connection, _app, _logger, timeout.Token);
             var done = await Task.WhenAny(handshake, process.Exited).ConfigureAwait(false);
             if (done != handshake)
             {
