@@ -134,6 +134,11 @@ public sealed class TestFunctions
             ? new ContentResult { Content = value, ContentType = "text/plain", StatusCode = 200 }
             : new NotFoundResult();
 
+    /// <summary>Throws: the worker answers 500 and fails the invocation.</summary>
+    [Function("Throw")]
+    public static IActionResult Throw([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "throw")] HttpRequest request) =>
+        throw new InvalidOperationException("thrown on purpose by the test worker");
+
     /// <summary>A function without a route: served at its name.</summary>
     [Function("Ping")]
     public static IActionResult Ping([HttpTrigger(AuthorizationLevel.Anonymous, "get")] HttpRequest request) =>

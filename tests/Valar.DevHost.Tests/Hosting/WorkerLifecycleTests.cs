@@ -18,7 +18,7 @@ public sealed class WorkerLifecycleTests
 
         Assert.Equal(HttpStatusCode.BadGateway, crash.StatusCode);
         await host.WaitForOutputAsync($"Worker process {firstWorker} exited unexpectedly with exit code 3; restarting it");
-        await host.WaitForOutputAsync("Worker restarted: 9 functions loaded");
+        await host.WaitForOutputAsync("Worker restarted: 10 functions loaded");
         Assert.Equal(2, host.WorkerProcessIds.Count);
         using var next = await client.GetAsync(new Uri("test/items/7", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);
