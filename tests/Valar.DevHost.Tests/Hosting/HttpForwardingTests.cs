@@ -11,7 +11,7 @@ public sealed class HttpForwardingTests(DevHostFixture fixture)
     [Fact]
     public void Start_TestWorker_PrintsOneReadyLineWithEveryFunction()
     {
-        Assert.Equal($"Valar.DevHost: 9 functions loaded; listening on {fixture.Host.BaseAddress.ToString().TrimEnd('/')}", fixture.Host.ReadyLine);
+        Assert.Equal($"Valar.DevHost: 10 functions loaded; listening on {fixture.Host.BaseAddress.ToString().TrimEnd('/')}", fixture.Host.ReadyLine);
         Assert.Single(fixture.Host.Output.Split('\n'), line => line.StartsWith("Valar.DevHost: ", StringComparison.Ordinal));
         Assert.Equal(IPAddress.Loopback.ToString(), fixture.Host.BaseAddress.Host);
         Assert.NotEqual(7071, fixture.Host.BaseAddress.Port);
@@ -66,6 +66,19 @@ public sealed class HttpForwardingTests(DevHostFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(DevHostFixture.SettingValue, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Get_FunctionThrows_WorkerEndsTheResponseEmptyAndTheHostLogsTheFailedInvocation()
+    {
+        using var response = await Client.GetAsync(new Uri("test/throw", UriKind.Relative));
+
+        // The worker's ASP.NET Core integration completes the HTTP side as it stands (nothing written: an empty 200)
+        // and reports the exception only in the InvocationResponse, which the host logs (docs/local-host.md).
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(string.Empty, await response.Content.ReadAsStringAsync());
+        await fixture.Host.WaitForOutputAsync("thrown on purpose by the test worker");
+        Assert.Matches(@"Function Throw \(invocation [0-9a-f-]{36}\) failed: ", fixture.Host.Output);
     }
 
     [Fact]
