@@ -72,6 +72,40 @@ await using (var naivePython = await ChildProcess.StartAsync("python3", ["-c", S
     }
 }
 
+// The validating app through the local host, on a real request: a Chat Completions body with 20 PNG images of 1 MiB as
+// data URIs (about 28 MB, workload (a)), against the same body through bare YARP into the Kestrel sink (the limit) and
+// a naive Python stdlib server that validates it (json.loads, b64decode, size and magic bytes).
+var appDirectory = Metadata("AppDirectory");
+var image = Valar.Testing.Images.TestImages.DataUri("image/png", Valar.Testing.Images.TestImages.Png(64, 64, padToBytes: 1024 * 1024));
+var parts = string.Join(",", Enumerable.Repeat("{\"type\":\"image_url\",\"image_url\":{\"url\":\"" + image + "\"}}", 20));
+var request = System.Text.Encoding.UTF8.GetBytes("{\"model\":\"moonshotai/Kimi-K2.6\",\"messages\":[{\"role\":\"user\",\"content\":[" + parts + "]}]}");
+var validating = new Throughput(request, expectCount: false);
+var counting = new Throughput(request);
+Console.WriteLine(string.Create(culture, $"validating: a Chat Completions body of {request.Length:N0} bytes with 20 PNG data URIs of 1 MiB each"));
+var validationRows = new List<(string Name, double BytesPerSecond)>();
+await using (var sink = await ChildProcess.StartAsync("dotnet", [self, Servers.SinkFlag], listening).ConfigureAwait(false))
+await using (var proxy = await ChildProcess.StartAsync("dotnet", [self, Servers.ProxyFlag, sink.BaseAddress.ToString()], listening).ConfigureAwait(false))
+await using (var app = await ChildProcess.StartAsync("dotnet", [devHost, "--port", "0", "--app", appDirectory], listening).ConfigureAwait(false))
+await using (var naiveValidator = await ChildProcess.StartAsync("python3", ["-c", Servers.NaivePythonValidator], listening).ConfigureAwait(false))
+{
+    var targets = new (string Name, Uri Url, Throughput Client)[]
+    {
+        ("Valar.DevHost -> Valar.Functions /v1/chat/completions (validates)", new Uri(app.BaseAddress, "v1/chat/completions"), validating),
+        ("bare YARP IHttpForwarder -> bare Kestrel sink (the limit)", new Uri(proxy.BaseAddress, "sink"), counting),
+        ("naive Python http.server validator (json.loads, b64decode)", new Uri(naiveValidator.BaseAddress, "v1/chat/completions"), validating),
+    };
+    var samples = targets.ToDictionary(t => t.Name, _ => new List<double>());
+    for (var trial = 0; trial < trials; trial++)
+    {
+        foreach (var target in targets)
+        {
+            samples[target.Name].Add(await target.Client.MeasureAsync(target.Url, 1, requestsPerLoop).ConfigureAwait(false));
+        }
+    }
+
+    validationRows.AddRange(targets.Select(t => (t.Name, Median(samples[t.Name]))));
+}
+
 // Cold start: a fresh host each time; from the worker's launch (the host's log line) and from the host's own start, to the first 200.
 var fromWorkerLaunch = new List<double>();
 var fromHostStart = new List<double>();
@@ -93,6 +127,16 @@ Console.WriteLine("|---|---:|---:|---:|---:|");
 foreach (var (name, concurrency, rate) in rows)
 {
     Console.WriteLine(string.Create(culture, $"| {name} | {concurrency} | {rate / 1e6:F0} | {rate / Limit(concurrency):F2}x | {rate / pythonRate:F1}x |"));
+}
+
+Console.WriteLine();
+var validationLimit = validationRows.Single(r => r.Name.StartsWith("bare YARP", StringComparison.Ordinal)).BytesPerSecond;
+var pythonValidator = validationRows.Single(r => r.Name.StartsWith("naive Python", StringComparison.Ordinal)).BytesPerSecond;
+Console.WriteLine("| the validating request, 1 client | MB/s of request body | vs bare YARP | vs naive Python validator |");
+Console.WriteLine("|---|---:|---:|---:|");
+foreach (var (name, rate) in validationRows)
+{
+    Console.WriteLine(string.Create(culture, $"| {name} | {rate / 1e6:F0} | {rate / validationLimit:F2}x | {rate / pythonValidator:F1}x |"));
 }
 
 Console.WriteLine();

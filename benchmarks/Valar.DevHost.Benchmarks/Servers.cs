@@ -78,6 +78,45 @@ print("listening on http://127.0.0.1:%d" % server.server_address[1], flush=True)
 server.serve_forever()
 """;
 
+    /// <summary>
+    /// The naive way to write the validating endpoint in Python's stdlib: HTTP/1.0 as above, <c>json.loads</c> of the
+    /// whole body, then per image part the data URI split, <c>base64.b64decode(validate=True)</c> of the payload, the
+    /// decoded size against 20 MiB and the magic bytes of JPEG, PNG, GIF or WebP; 200 with the image count, else 400.
+    /// </summary>
+    public const string NaivePythonValidator = """
+import base64, http.server, json
+MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")
+class Validator(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        status, count = 200, 0
+        try:
+            request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            for message in request["messages"]:
+                for part in message["content"] if isinstance(message["content"], list) else []:
+                    if part.get("type") != "image_url":
+                        continue
+                    header, _, payload = part["image_url"]["url"].partition(",")
+                    image = base64.b64decode(payload, validate=True)
+                    webp = image[:4] == b"RIFF" and image[8:12] == b"WEBP"
+                    if not header.endswith(";base64") or len(image) > 20971520 or not (webp or image.startswith(MAGIC)):
+                        status = 400
+                    count += 1
+        except (ValueError, KeyError, TypeError):
+            status = 400
+        answer = json.dumps({"images": count}).encode()
+        self.send_response(status)
+        self.send_header("Connection", "close")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(("127.0.0.1", 0), Validator)
+print("listening on http://127.0.0.1:%d" % server.server_address[1], flush=True)
+server.serve_forever()
+""";
+
     /// <summary>Python's stdlib <c>http.server</c>, single-threaded, keep-alive, reading the body in 64 KiB reads and discarding it.</summary>
     public const string PythonSink = """
 import http.server
