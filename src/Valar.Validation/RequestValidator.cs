@@ -8,7 +8,8 @@ namespace Valar.Validation;
 /// <summary>
 /// Runs every check over a request body, in order, and reports the first failure:
 /// model accepts images, image count, then per image in request order: URL scheme, public target, download,
-/// decoded size, detected type, declared type. A request's URLs are fetched concurrently; the verdict is the same
+/// decoded size, detected type and integrity (<see cref="ModelLimits.Integrity"/>), declared type, then the model's
+/// optional image policy. A request's URLs are fetched concurrently; the verdict is the same
 /// as if they had been fetched one by one.
 /// </summary>
 public sealed class RequestValidator
@@ -84,6 +85,7 @@ public sealed class RequestValidator
         }
 
         await using var fetches = new PendingFetches(_fetcher, request.Images, limits.MaxImageBytes, cancellationToken);
+        var imageOptions = limits.ToImageCheckOptions();
         var reports = new List<ImageReport>(request.Images.Count);
         long totalBytes = 0;
         for (var i = 0; i < request.Images.Count; i++)
@@ -91,8 +93,8 @@ public sealed class RequestValidator
             var image = request.Images[i];
             var scan = image.Source == ImageSourceKind.Base64 ? await base64Scans![i].GetAsync().ConfigureAwait(false) : default;
             var checkedImage = image.Source == ImageSourceKind.Base64
-                ? ImageContentChecker.CheckBase64(image.Base64.Span, scan, image.DeclaredMediaType, limits.MaxImageBytes, image.Path)
-                : await CheckUrlImageAsync(image, fetches, limits.MaxImageBytes).ConfigureAwait(false);
+                ? ImageContentChecker.CheckBase64(image.Base64.Span, scan, image.DeclaredMediaType, imageOptions, image.Path)
+                : await CheckUrlImageAsync(image, fetches, imageOptions).ConfigureAwait(false);
             if (!checkedImage.Succeeded)
             {
                 // A size failure outranks the total; any other failure of this image is reported as is.
@@ -111,7 +113,7 @@ public sealed class RequestValidator
         return ValidationOutcome.Valid(Report(request, model, reports));
     }
 
-    private static async Task<ImageCheckResult> CheckUrlImageAsync(ImageReference image, PendingFetches fetches, long maxImageBytes)
+    private static async Task<ImageCheckResult> CheckUrlImageAsync(ImageReference image, PendingFetches fetches, ImageCheckOptions options)
     {
         var fetch = fetches.Take(image.Index);
         if (fetch is null)
@@ -126,7 +128,7 @@ public sealed class RequestValidator
         }
 
         // Downloads carry no declared type: a Content-Type header is not evidence of what the bytes are.
-        return ImageContentChecker.CheckBytes(result.Content.Span, declaredMediaType: null, maxImageBytes, image.Path);
+        return ImageContentChecker.CheckBytes(result.Content.Span, declaredMediaType: null, options, image.Path);
     }
 
     private static ValidationError SchemeError(ImageReference image)
