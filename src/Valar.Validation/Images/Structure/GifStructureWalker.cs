@@ -1,0 +1,213 @@
+using System.Buffers.Binary;
+
+namespace Valar.Validation.Images.Structure;
+
+/// <summary>
+/// Walks a GIF block by block to its trailer: every extension and image sub-block inside the data, every frame with
+/// image data and an LZW minimum code size in range, and each frame's LZW code stream consistent (no code beyond the
+/// table, as Pillow's and giflib's decoders refuse) up to the frame's last pixel. Like Pillow, a byte that starts no
+/// block is skipped, and a file that ends after a complete frame without its trailer is accepted.
+/// </summary>
+internal static class GifStructureWalker
+{
+    private const int HeaderSize = 13; // signature, version, logical screen descriptor
+    private const int ImageDescriptorSize = 10;
+    private const byte ColorTableFlag = 0x80;
+    private const byte ColorTableSizeMask = 0x07;
+    private const byte ImageSeparator = 0x2C;
+    private const byte ExtensionIntroducer = 0x21;
+    private const byte Trailer = 0x3B;
+    private const int MaxLzwCodeSize = 11; // Pillow and giflib refuse 12 and above
+    private const int MinCheckedCodeSize = 2; // below this decoders disagree on the meaning; the stream is not checked
+    private const int MaxCheckedCodeSize = 8;
+    private const int MaxCodeBits = 12;
+    private const int TableSize = 1 << MaxCodeBits;
+
+    public static StructureResult Walk(ReadOnlySpan<byte> data, ImageInfo header)
+    {
+        var offset = HeaderSize + ColorTableSize(data[10]);
+        var frames = 0;
+        while (offset < data.Length)
+        {
+            switch (data[offset])
+            {
+                case Trailer:
+                    return Result(header, frames);
+
+                case ExtensionIntroducer:
+                    offset = SkipSubBlocks(data, offset + 2);
+                    if (offset < 0)
+                    {
+                        return StructureResult.Invalid(StructureProblems.GifEndsInsideExtension);
+                    }
+
+                    break;
+
+                case ImageSeparator:
+                    frames++;
+                    if (offset + ImageDescriptorSize + 1 > data.Length)
+                    {
+                        return StructureResult.Invalid(StructureProblems.GifEndsInsideFrame(frames));
+                    }
+
+                    var width = BinaryPrimitives.ReadUInt16LittleEndian(data[(offset + 5)..]);
+                    var height = BinaryPrimitives.ReadUInt16LittleEndian(data[(offset + 7)..]);
+                    var codeSizeOffset = offset + ImageDescriptorSize + ColorTableSize(data[offset + 9]);
+                    if (codeSizeOffset >= data.Length)
+                    {
+                        return StructureResult.Invalid(StructureProblems.GifEndsInsideFrame(frames));
+                    }
+
+                    var codeSize = data[codeSizeOffset];
+                    if (codeSize > MaxLzwCodeSize)
+                    {
+                        return StructureResult.Invalid(StructureProblems.GifLzwCodeSize(frames, codeSize));
+                    }
+
+                    var end = SkipSubBlocks(data, codeSizeOffset + 1);
+                    if (end < 0)
+                    {
+                        return StructureResult.Invalid(StructureProblems.GifEndsInsideFrame(frames));
+                    }
+
+                    if (end == codeSizeOffset + 2)
+                    {
+                        return StructureResult.Invalid(StructureProblems.GifNoImageData(frames));
+                    }
+
+                    if (codeSize is >= MinCheckedCodeSize and <= MaxCheckedCodeSize
+                        && !LzwStreamIsConsistent(data[(codeSizeOffset + 1)..end], codeSize, (long)width * height))
+                    {
+                        return StructureResult.Invalid(StructureProblems.GifCorruptImageData(frames));
+                    }
+
+                    offset = end;
+                    break;
+
+                default:
+                    offset++; // Pillow skips a byte that starts no block
+                    break;
+            }
+        }
+
+        return Result(header, frames);
+    }
+
+    private static StructureResult Result(ImageInfo header, int frames) =>
+        frames == 0
+            ? StructureResult.Invalid(StructureProblems.GifNoFrames)
+            : StructureResult.Valid(header with { FrameCount = frames, IsAnimated = frames > 1 });
+
+    private static int ColorTableSize(byte flags) =>
+        (flags & ColorTableFlag) == 0 ? 0 : 3 << ((flags & ColorTableSizeMask) + 1);
+
+    /// <summary>Returns the offset after the zero-length terminator, or -1 when the data ends first.</summary>
+    private static int SkipSubBlocks(ReadOnlySpan<byte> data, int offset)
+    {
+        while (offset < data.Length)
+        {
+            var size = data[offset];
+            offset += 1 + size;
+            if (size == 0)
+            {
+                return offset;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// Reads the LZW codes of one frame (its sub-blocks, terminator included) without producing pixels: every code must
+    /// name a table entry that exists, until the frame's pixels are all accounted for or the end code arrives.
+    /// </summary>
+    private static bool LzwStreamIsConsistent(ReadOnlySpan<byte> subBlocks, int minimumCodeSize, long pixels)
+    {
+        Span<ushort> lengths = stackalloc ushort[TableSize];
+        var clear = 1 << minimumCodeSize;
+        var end = clear + 1;
+        var next = end + 1;
+        var codeSize = minimumCodeSize + 1;
+        var previous = -1;
+        long produced = 0;
+        uint bits = 0;
+        var bitCount = 0;
+        for (var i = 0; i < clear; i++)
+        {
+            lengths[i] = 1;
+        }
+
+        var offset = 0;
+        while (offset < subBlocks.Length)
+        {
+            var size = subBlocks[offset++];
+            if (size == 0)
+            {
+                break;
+            }
+
+            foreach (var value in subBlocks.Slice(offset, size))
+            {
+                bits |= (uint)value << bitCount;
+                bitCount += 8;
+                while (bitCount >= codeSize)
+                {
+                    var code = (int)(bits & ((1u << codeSize) - 1));
+                    bits >>= codeSize;
+                    bitCount -= codeSize;
+                    if (code == clear)
+                    {
+                        next = end + 1;
+                        codeSize = minimumCodeSize + 1;
+                        previous = -1;
+                        continue;
+                    }
+
+                    if (code == end)
+                    {
+                        return true;
+                    }
+
+                    if (previous < 0)
+                    {
+                        if (code >= clear)
+                        {
+                            return false;
+                        }
+
+                        produced += 1;
+                    }
+                    else
+                    {
+                        if (code > next || (code == next && next >= TableSize))
+                        {
+                            return false;
+                        }
+
+                        if (next < TableSize)
+                        {
+                            lengths[next] = (ushort)Math.Min(lengths[previous] + 1, ushort.MaxValue);
+                            next++;
+                            if (next == 1 << codeSize && codeSize < MaxCodeBits)
+                            {
+                                codeSize++;
+                            }
+                        }
+
+                        produced += lengths[code];
+                    }
+
+                    previous = code;
+                    if (produced >= pixels)
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            offset += size;
+        }
+
+        return true;
+    }
+}
