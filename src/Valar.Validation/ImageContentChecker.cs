@@ -112,7 +112,7 @@ public static class ImageContentChecker
                 return ImageCheckResult.Invalid(ValidationErrors.PixelBudgetExceeded(info, options.MaxDecodePixels, path), bytes);
             }
 
-            if (SkiaImageDecoder.Decode(content, info) is { } decodeProblem)
+            if (!walk.DecoderDisagrees && SkiaImageDecoder.Decode(content, info) is { } decodeProblem)
             {
                 return ImageCheckResult.Invalid(ValidationErrors.InvalidImage(decodeProblem, path), bytes);
             }

@@ -27,12 +27,13 @@ internal static class GifStructureWalker
     {
         var offset = HeaderSize + ColorTableSize(data[10]);
         var frames = 0;
+        var unusualCodeSize = false;
         while (offset < data.Length)
         {
             switch (data[offset])
             {
                 case Trailer:
-                    return Result(header, frames);
+                    return Result(header, frames, unusualCodeSize);
 
                 case ExtensionIntroducer:
                     offset = SkipSubBlocks(data, offset + 2);
@@ -75,6 +76,7 @@ internal static class GifStructureWalker
                         return StructureResult.Invalid(StructureProblems.GifNoImageData(frames));
                     }
 
+                    unusualCodeSize |= codeSize is < MinCheckedCodeSize or > MaxCheckedCodeSize;
                     if (codeSize is >= MinCheckedCodeSize and <= MaxCheckedCodeSize
                         && !LzwStreamIsConsistent(data[(codeSizeOffset + 1)..end], codeSize, (long)width * height))
                     {
@@ -90,13 +92,13 @@ internal static class GifStructureWalker
             }
         }
 
-        return Result(header, frames);
+        return Result(header, frames, unusualCodeSize);
     }
 
-    private static StructureResult Result(ImageInfo header, int frames) =>
+    private static StructureResult Result(ImageInfo header, int frames, bool unusualCodeSize) =>
         frames == 0
             ? StructureResult.Invalid(StructureProblems.GifNoFrames)
-            : StructureResult.Valid(header with { FrameCount = frames, IsAnimated = frames > 1 });
+            : StructureResult.Valid(header with { FrameCount = frames, IsAnimated = frames > 1 }, decoderDisagrees: unusualCodeSize);
 
     private static int ColorTableSize(byte flags) =>
         (flags & ColorTableFlag) == 0 ? 0 : 3 << ((flags & ColorTableSizeMask) + 1);

@@ -37,6 +37,7 @@ internal static class PngStructureWalker
         var announcedFrames = 0u;
         var sawActl = false;
         var frameControls = 0;
+        var defaultImageInAnimation = false;
         while (true)
         {
             if (offset == data.Length && sawIdat)
@@ -92,6 +93,7 @@ internal static class PngStructureWalker
             else if (type.SequenceEqual(Fctl))
             {
                 frameControls++;
+                defaultImageInAnimation |= !sawIdat;
                 if (sawActl && !FrameFits(chunkData, header))
                 {
                     return StructureResult.Invalid(StructureProblems.PngFrameControl(frameControls));
@@ -121,7 +123,8 @@ internal static class PngStructureWalker
             return StructureResult.Invalid(StructureProblems.PngAnimationFrames(announcedFrames, frameControls));
         }
 
-        return StructureResult.Valid(header with { FrameCount = frameControls, IsAnimated = true });
+        // Like Pillow, a default image that is not part of the animation (no fcTL before IDAT) counts as a frame too.
+        return StructureResult.Valid(header with { FrameCount = frameControls + (defaultImageInAnimation ? 0 : 1), IsAnimated = true });
     }
 
     /// <summary>Bit depth, colour type and methods as the PNG specification (Table 11.1) allows them.</summary>
