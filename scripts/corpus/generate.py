@@ -172,6 +172,8 @@ add("jpeg-fill-bytes.jpg", jb[:2] + b"\xff\xff\xff" + jb[2:scan] + jb[scan:], "j
     encoder="cjpeg + fill bytes")
 add("jpeg-trailing-garbage.jpg", jb + b"trailing bytes after EOI", "jpeg", note="bytes after EOI are ignored by decoders",
     encoder="cjpeg + trailing bytes")
+add("jpeg-short-scan-with-eoi.jpg", jb[:len(jb) // 2] + b"\xff\xd9", "jpeg",
+    note="scan cut at 50% and closed with EOI: libjpeg pads it with a warning, and Pillow and libvips decode it", encoder="cjpeg, scan cut")
 # Broken.
 for pct in (25, 50, 90):
     add(f"jpeg-truncated-{pct}.jpg", jb[:len(jb) * pct // 100], "jpeg", intent="invalid", note=f"cut at {pct}%")

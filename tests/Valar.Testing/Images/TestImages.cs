@@ -69,8 +69,8 @@ public static class TestImages
 
     /// <summary>
     /// A baseline JPEG of any size that is structurally complete — SOI, APP0 JFIF, DQT, SOF0, a scan (standard Huffman
-    /// tables, as Motion-JPEG uses), EOI — so it passes the structure level; its entropy data is not a real picture,
-    /// so a full decode (decode level) refuses it. Use the corpus for decodable JPEGs.
+    /// tables, as Motion-JPEG uses), EOI — so it passes the structure level. Its scan holds four zero bytes, which
+    /// libjpeg-turbo (in Pillow, libvips and Skia alike) pads to a grey picture with a warning. Use the corpus for real JPEGs.
     /// </summary>
     public static byte[] JpegHeader(int width, int height)
     {

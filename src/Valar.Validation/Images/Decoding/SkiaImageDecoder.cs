@@ -49,12 +49,13 @@ internal static class SkiaImageDecoder
                         continue;
                     }
 
-                    return result switch
+                    var where = frames == 1 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"frame {frame + 1}: ");
+                    return Problem(info, where + result switch
                     {
-                        SKCodecResult.IncompleteInput => Problem(info, frames == 1 ? "the image data ends early" : $"frame {frame + 1} ends early"),
-                        SKCodecResult.ErrorInInput => Problem(info, frames == 1 ? "the image data is corrupt" : $"frame {frame + 1} is corrupt"),
-                        _ => Problem(info, string.Create(CultureInfo.InvariantCulture, $"frame {frame + 1} could not be decoded ({result})")),
-                    };
+                        SKCodecResult.IncompleteInput => "decoding stopped before the image was complete",
+                        SKCodecResult.ErrorInInput => "the image data is corrupt",
+                        _ => $"the decoder refused it ({result})",
+                    });
                 }
 
                 return null;
