@@ -106,10 +106,11 @@ public static class ImageContentChecker
         var info = walk.Info!;
         if (options.Integrity == ImageIntegrity.Decode)
         {
-            var pixels = (long)info.Width * info.Height * info.FrameCount;
+            var pixels = (long)walk.DecodeWidth * walk.DecodeHeight * info.FrameCount;
             if (pixels > options.MaxDecodePixels)
             {
-                return ImageCheckResult.Invalid(ValidationErrors.PixelBudgetExceeded(info, options.MaxDecodePixels, path), bytes);
+                return ImageCheckResult.Invalid(
+                    ValidationErrors.PixelBudgetExceeded(walk.DecodeWidth, walk.DecodeHeight, info.FrameCount, options.MaxDecodePixels, path), bytes);
             }
 
             if (!walk.DecoderDisagrees && SkiaImageDecoder.Decode(content, info) is { } decodeProblem)

@@ -102,10 +102,15 @@ public static class ValidationErrors
         new(ValidationErrorCode.InvalidImage, $"invalid image: {problem}", path);
 
     /// <summary>Check 7 at decode level: the header promises more pixels than the decode budget; nothing is decoded.</summary>
-    public static ValidationError PixelBudgetExceeded(ImageInfo info, long budget, string? path = null) =>
+    /// <param name="width">The width a decoder would allocate (a GIF frame past the logical screen widens it).</param>
+    /// <param name="height">The height a decoder would allocate.</param>
+    /// <param name="frames">The frames it would decode.</param>
+    /// <param name="budget">Most pixels × frames the deployment decodes for one image.</param>
+    /// <param name="path">JSON path of the image, or null.</param>
+    public static ValidationError PixelBudgetExceeded(int width, int height, int frames, long budget, string? path = null) =>
         new(
             ValidationErrorCode.PixelBudgetExceeded,
-            Invariant($"image too large: {info.Width}x{info.Height} with {info.FrameCount} {(info.FrameCount == 1 ? "frame" : "frames")} exceeds the decode budget of {budget} pixels"),
+            Invariant($"image too large: {width}x{height} with {frames} {(frames == 1 ? "frame" : "frames")} exceeds the decode budget of {budget} pixels"),
             path);
 
     /// <summary>Policy: more pixels than the model's maximum.</summary>

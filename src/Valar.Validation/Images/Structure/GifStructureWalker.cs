@@ -28,12 +28,13 @@ internal static class GifStructureWalker
         var offset = HeaderSize + ColorTableSize(data[10]);
         var frames = 0;
         var unusualCodeSize = false;
+        int right = header.Width, bottom = header.Height;
         while (offset < data.Length)
         {
             switch (data[offset])
             {
                 case Trailer:
-                    return Result(header, frames, unusualCodeSize);
+                    return Result(header, frames, unusualCodeSize, right, bottom);
 
                 case ExtensionIntroducer:
                     offset = SkipSubBlocks(data, offset + 2);
@@ -53,6 +54,10 @@ internal static class GifStructureWalker
 
                     var width = BinaryPrimitives.ReadUInt16LittleEndian(data[(offset + 5)..]);
                     var height = BinaryPrimitives.ReadUInt16LittleEndian(data[(offset + 7)..]);
+
+                    // A frame may reach past the logical screen: Pillow grows the image to hold it, so the decode budget counts it.
+                    right = Math.Max(right, BinaryPrimitives.ReadUInt16LittleEndian(data[(offset + 1)..]) + width);
+                    bottom = Math.Max(bottom, BinaryPrimitives.ReadUInt16LittleEndian(data[(offset + 3)..]) + height);
                     var codeSizeOffset = offset + ImageDescriptorSize + ColorTableSize(data[offset + 9]);
                     if (codeSizeOffset >= data.Length)
                     {
@@ -92,13 +97,17 @@ internal static class GifStructureWalker
             }
         }
 
-        return Result(header, frames, unusualCodeSize);
+        return Result(header, frames, unusualCodeSize, right, bottom);
     }
 
-    private static StructureResult Result(ImageInfo header, int frames, bool unusualCodeSize) =>
+    private static StructureResult Result(ImageInfo header, int frames, bool unusualCodeSize, int right, int bottom) =>
         frames == 0
             ? StructureResult.Invalid(StructureProblems.GifNoFrames)
-            : StructureResult.Valid(header with { FrameCount = frames, IsAnimated = frames > 1 }, decoderDisagrees: unusualCodeSize);
+            : StructureResult.Valid(header with { FrameCount = frames, IsAnimated = frames > 1 }, decoderDisagrees: unusualCodeSize) with
+            {
+                DecodeWidth = right,
+                DecodeHeight = bottom,
+            };
 
     private static int ColorTableSize(byte flags) =>
         (flags & ColorTableFlag) == 0 ? 0 : 3 << ((flags & ColorTableSizeMask) + 1);

@@ -7,9 +7,11 @@ namespace Valar.Validation.Images.Structure;
 /// True when the file uses a legal variation that Pillow and libvips decode but SkiaSharp refuses (a GIF LZW minimum
 /// code size outside 2 to 8): the decode level then keeps the structure verdict, so such a file is never refused.
 /// </param>
-internal readonly record struct StructureResult(ImageInfo? Info, string? Problem, bool DecoderDisagrees = false)
+/// <param name="DecodeWidth">The width a decoder allocates: the canvas, or more when a GIF frame reaches past it (Pillow grows the image).</param>
+/// <param name="DecodeHeight">The height a decoder allocates, likewise.</param>
+internal readonly record struct StructureResult(ImageInfo? Info, string? Problem, bool DecoderDisagrees = false, int DecodeWidth = 0, int DecodeHeight = 0)
 {
-    public static StructureResult Valid(ImageInfo info, bool decoderDisagrees = false) => new(info, null, decoderDisagrees);
+    public static StructureResult Valid(ImageInfo info, bool decoderDisagrees = false) => new(info, null, decoderDisagrees, info.Width, info.Height);
 
     public static StructureResult Invalid(string problem) => new(null, problem);
 }
