@@ -131,92 +131,85 @@ internal static class GifStructureWalker
     /// <summary>
     /// Reads the LZW codes of one frame (its sub-blocks, terminator included) without producing pixels: every code must
     /// name a table entry that exists, until the frame's pixels are all accounted for or the end code arrives.
+    /// Serial by nature (each code's width depends on the table), so kept to a few operations per code.
     /// </summary>
     private static bool LzwStreamIsConsistent(ReadOnlySpan<byte> subBlocks, int minimumCodeSize, long pixels)
     {
+        // A string is at most as long as the table, so lengths fit in 16 bits.
         Span<ushort> lengths = stackalloc ushort[TableSize];
+        lengths[..(1 << minimumCodeSize)].Fill(1);
         var clear = 1 << minimumCodeSize;
         var end = clear + 1;
         var next = end + 1;
         var codeSize = minimumCodeSize + 1;
+        var mask = (1u << codeSize) - 1;
         var previous = -1;
-        long produced = 0;
-        uint bits = 0;
+        var remaining = pixels;
+        ulong bits = 0;
         var bitCount = 0;
-        for (var i = 0; i < clear; i++)
-        {
-            lengths[i] = 1;
-        }
-
         var offset = 0;
         while (offset < subBlocks.Length)
         {
-            var size = subBlocks[offset++];
-            if (size == 0)
+            int size = subBlocks[offset++];
+            if (size == 0 || offset + size > subBlocks.Length)
             {
                 break;
             }
 
-            foreach (var value in subBlocks.Slice(offset, size))
+            var block = subBlocks.Slice(offset, size);
+            offset += size;
+            for (var i = 0; i < block.Length; i++)
             {
-                bits |= (uint)value << bitCount;
+                bits |= (ulong)block[i] << bitCount;
                 bitCount += 8;
                 while (bitCount >= codeSize)
                 {
-                    var code = (int)(bits & ((1u << codeSize) - 1));
+                    var code = (int)(bits & mask);
                     bits >>= codeSize;
                     bitCount -= codeSize;
-                    if (code == clear)
+                    if (code < clear && previous < 0)
+                    {
+                        remaining--;
+                    }
+                    else if (code == clear)
                     {
                         next = end + 1;
                         codeSize = minimumCodeSize + 1;
+                        mask = (1u << codeSize) - 1;
                         previous = -1;
                         continue;
                     }
-
-                    if (code == end)
+                    else if (code == end)
                     {
                         return true;
                     }
-
-                    if (previous < 0)
+                    else if (previous < 0 || code > next || (code == next && next >= TableSize))
                     {
-                        if (code >= clear)
-                        {
-                            return false;
-                        }
-
-                        produced += 1;
+                        return false;
                     }
                     else
                     {
-                        if (code > next || (code == next && next >= TableSize))
-                        {
-                            return false;
-                        }
-
                         if (next < TableSize)
                         {
-                            lengths[next] = (ushort)Math.Min(lengths[previous] + 1, ushort.MaxValue);
+                            lengths[next] = (ushort)(lengths[previous] + 1);
                             next++;
                             if (next == 1 << codeSize && codeSize < MaxCodeBits)
                             {
                                 codeSize++;
+                                mask = (1u << codeSize) - 1;
                             }
                         }
 
-                        produced += lengths[code];
+                        remaining -= lengths[code];
                     }
 
                     previous = code;
-                    if (produced >= pixels)
+                    if (remaining <= 0)
                     {
                         return true;
                     }
                 }
             }
-
-            offset += size;
         }
 
         return true;
