@@ -10,10 +10,15 @@ using Valar.Validation.Fetching;
 using Valar.Validation.Models;
 using Valar.Validation.Requests;
 
-// dotnet run -c Release --project benchmarks/Valar.Benchmarks [-- --quick]   (docs/performance.md)
+// dotnet run -c Release --project benchmarks/Valar.Benchmarks [-- --quick] [--images]   (docs/performance.md)
 if (args.Contains(PeakWorkingSet.ChildFlag))
 {
     return await PeakWorkingSet.RunChildAsync().ConfigureAwait(false);
+}
+
+if (args.Contains("--images"))
+{
+    return ImageBenchmarks.Run(args.Contains("--quick"));
 }
 
 var quick = args.Contains("--quick");
@@ -139,10 +144,11 @@ foreach (var workload in new[] { a, b })
     table.Add(id, "  limit: memory copy of the body", $"{Gbs(m.Copy):N2} GB/s");
     table.Add(id, "  limit: Utf8JsonReader pass, read only", $"{Gbs(m.Reader):N2} GB/s");
     table.Add(id, "  part: RequestParser.Parse alone (reader pass + image references, no base64 scan)", $"{Gbs(m.Parse):N2} GB/s");
-    table.Add(id, "  part: ImageContentChecker.CheckBase64 of the 20 payloads alone (scan + header)", $"{Gbs(m.Check):N2} GB/s");
+    table.Add(id, "  part: ImageContentChecker.CheckBase64 of the 20 payloads alone (scan + full decode + structure walk)", $"{Gbs(m.Check):N2} GB/s");
     table.Add(id, "  naive: JsonNode + strings + Convert.FromBase64String", $"{Gbs(m.Naive):N3} GB/s");
-    table.Ratio(id, "  validation / DecodeFromUtf8 (default, 2 cores vs decode on 1)", m.Decode / m.Validate, 1.0, atLeast: true);
-    table.Ratio(id, "  validation / DecodeFromUtf8 (both on one thread)", m.Decode / m.OneThread, 1.0, atLeast: true);
+    // Since issue 13 every payload is decoded in full and walked: the target is half the decode rate.
+    table.Ratio(id, "  validation / DecodeFromUtf8 (default, 2 cores vs decode on 1)", m.Decode / m.Validate, 0.5, atLeast: true);
+    table.Ratio(id, "  validation / DecodeFromUtf8 (both on one thread)", m.Decode / m.OneThread, 0.5, atLeast: true);
     table.Ratio(id, "  validation / naive (one thread each)", m.Naive / m.OneThread, 40, atLeast: true);
 }
 

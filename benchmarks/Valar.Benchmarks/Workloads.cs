@@ -97,10 +97,13 @@ internal static class Workloads
         return image;
     }
 
-    /// <summary>A JPEG of exactly <paramref name="size"/> bytes: SOI, APP0, optionally a 24 KB APP1, SOF0, random scan data, EOI.</summary>
+    /// <summary>
+    /// A JPEG of exactly <paramref name="size"/> bytes: SOI, APP0, optionally a 24 KB APP1, DQT, SOF0, SOS, random scan
+    /// data without 0xFF (so no marker appears inside it), EOI: structurally complete, as the structure level requires.
+    /// </summary>
     private static byte[] Jpeg(int width, int height, int size, bool withExif, Random random)
     {
-        var header = TestImages.JpegHeader(width, height); // SOI APP0 SOF0 EOI
+        var header = TestImages.JpegHeader(width, height); // SOI APP0 DQT SOF0 SOS (4 scan bytes) EOI
         var image = new byte[size];
         var at = 0;
         header.AsSpan(0, 20).CopyTo(image); // SOI + APP0
@@ -116,9 +119,12 @@ internal static class Workloads
             at += 2 + exifLength;
         }
 
-        header.AsSpan(20, header.Length - 22).CopyTo(image.AsSpan(at)); // SOF0
+        header.AsSpan(20, header.Length - 22).CopyTo(image.AsSpan(at)); // DQT, SOF0, SOS and its first scan bytes
         at += header.Length - 22;
         random.NextBytes(image.AsSpan(at, size - at - 2));
+
+        // No marker inside the scan: the structure walk reads entropy data up to EOI, as a decoder does.
+        image.AsSpan(at, size - at - 2).Replace((byte)0xFF, (byte)0xFE);
         image[^2] = 0xFF;
         image[^1] = 0xD9;
         return image;

@@ -8,7 +8,8 @@ namespace Valar.Validation;
 /// <summary>
 /// Runs every check over a request body, in order, and reports the first failure:
 /// model accepts images, image count, then per image in request order: URL scheme, public target, download,
-/// decoded size, detected type, declared type. A request's URLs are fetched concurrently; the verdict is the same
+/// decoded size, detected type and integrity (<see cref="ModelLimits.Integrity"/>), declared type, then the model's
+/// optional image policy. A request's URLs are fetched concurrently; the verdict is the same
 /// as if they had been fetched one by one.
 /// </summary>
 public sealed class RequestValidator
@@ -24,8 +25,9 @@ public sealed class RequestValidator
 
     /// <summary>
     /// Scan base64 payloads of a megabyte and more on the thread pool while the parse goes on (default), rather than on
-    /// the calling thread right after the JSON reader has passed over them. Either way each payload is scanned once and
-    /// the verdict is the same; this only moves the well-formedness scan to another core when one is free.
+    /// the calling thread right after the JSON reader has passed over them, and check (decode and walk) the next large
+    /// base64 image on the thread pool while the current one is checked. Either way each payload is scanned and checked
+    /// once and the verdict is the same; this only moves work to another core when one is free.
     /// </summary>
     public bool ScanPayloadsInParallel { get; init; } = true;
 
@@ -84,34 +86,76 @@ public sealed class RequestValidator
         }
 
         await using var fetches = new PendingFetches(_fetcher, request.Images, limits.MaxImageBytes, cancellationToken);
+        var imageOptions = limits.ToImageCheckOptions();
         var reports = new List<ImageReport>(request.Images.Count);
         long totalBytes = 0;
-        for (var i = 0; i < request.Images.Count; i++)
+
+        // With ScanPayloadsInParallel, the next large base64 image is checked (decoded and walked) on the thread pool
+        // while this one is checked here: two pooled buffers in flight at most, results still taken in request order.
+        Task<ImageCheckResult>? ahead = null;
+        var aheadIndex = -1;
+        try
         {
-            var image = request.Images[i];
-            var scan = image.Source == ImageSourceKind.Base64 ? await base64Scans![i].GetAsync().ConfigureAwait(false) : default;
-            var checkedImage = image.Source == ImageSourceKind.Base64
-                ? ImageContentChecker.CheckBase64(image.Base64.Span, scan, image.DeclaredMediaType, limits.MaxImageBytes, image.Path)
-                : await CheckUrlImageAsync(image, fetches, limits.MaxImageBytes).ConfigureAwait(false);
-            if (!checkedImage.Succeeded)
+            for (var i = 0; i < request.Images.Count; i++)
             {
-                // A size failure outranks the total; any other failure of this image is reported as is.
-                return ValidationOutcome.Invalid(checkedImage.Error);
-            }
+                var image = request.Images[i];
+                ImageCheckResult checkedImage;
+                if (image.Source != ImageSourceKind.Base64)
+                {
+                    checkedImage = await CheckUrlImageAsync(image, fetches, imageOptions).ConfigureAwait(false);
+                }
+                else if (ahead is not null && aheadIndex == i)
+                {
+                    checkedImage = await ahead.ConfigureAwait(false);
+                    ahead = null;
+                }
+                else
+                {
+                    if (ScanPayloadsInParallel && Environment.ProcessorCount > 1 && i + 1 < request.Images.Count
+                        && request.Images[i + 1] is { Source: ImageSourceKind.Base64 } next && next.Base64.Length >= PendingBase64Scan.ParallelThreshold)
+                    {
+                        var nextScan = base64Scans![i + 1];
+                        aheadIndex = i + 1;
+                        ahead = Task.Run(() => CheckBase64Async(next, nextScan, imageOptions), CancellationToken.None);
+                    }
 
-            totalBytes += checkedImage.Bytes;
-            if (totalBytes > limits.MaxTotalMediaBytes)
+                    checkedImage = await CheckBase64Async(image, base64Scans![i], imageOptions).ConfigureAwait(false);
+                }
+
+                if (!checkedImage.Succeeded)
+                {
+                    // A size failure outranks the total; any other failure of this image is reported as is.
+                    return ValidationOutcome.Invalid(checkedImage.Error);
+                }
+
+                totalBytes += checkedImage.Bytes;
+                if (totalBytes > limits.MaxTotalMediaBytes)
+                {
+                    return ValidationOutcome.Invalid(ValidationErrors.TotalMediaTooLarge(limits.MaxTotalMediaBytes, image.Path));
+                }
+
+                reports.Add(ToReport(image, checkedImage));
+            }
+        }
+        finally
+        {
+            // The body must stay unread by anyone once this returns.
+            if (ahead is not null)
             {
-                return ValidationOutcome.Invalid(ValidationErrors.TotalMediaTooLarge(limits.MaxTotalMediaBytes, image.Path));
+                await ((Task)ahead).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
-
-            reports.Add(ToReport(image, checkedImage));
         }
 
         return ValidationOutcome.Valid(Report(request, model, reports));
     }
 
-    private static async Task<ImageCheckResult> CheckUrlImageAsync(ImageReference image, PendingFetches fetches, long maxImageBytes)
+    private static async Task<ImageCheckResult> CheckBase64Async(ImageReference image, PendingBase64Scan pending, ImageCheckOptions options)
+    {
+        var scan = await pending.GetAsync().ConfigureAwait(false);
+        return ImageContentChecker.CheckBase64(image.Base64.Span, scan, image.DeclaredMediaType, options, image.Path);
+    }
+
+    private static async Task<ImageCheckResult> CheckUrlImageAsync(ImageReference image, PendingFetches fetches, ImageCheckOptions options)
     {
         var fetch = fetches.Take(image.Index);
         if (fetch is null)
@@ -126,7 +170,7 @@ public sealed class RequestValidator
         }
 
         // Downloads carry no declared type: a Content-Type header is not evidence of what the bytes are.
-        return ImageContentChecker.CheckBytes(result.Content.Span, declaredMediaType: null, maxImageBytes, image.Path);
+        return ImageContentChecker.CheckBytes(result.Content.Span, declaredMediaType: null, options, image.Path);
     }
 
     private static ValidationError SchemeError(ImageReference image)

@@ -39,9 +39,27 @@ public enum ValidationErrorCode
     /// <summary>Check 7: the bytes are not JPEG, PNG, WebP or GIF.</summary>
     UnsupportedImageType,
 
-    /// <summary>Check 7: the bytes start like a supported format but the header is truncated or inconsistent.</summary>
+    /// <summary>
+    /// Check 7: the bytes start like a supported format but the container is truncated or broken (structure level), or
+    /// a full decode failed (decode level). OpenAI surfaces report it with code <c>invalid_image</c>.
+    /// </summary>
     InvalidImage,
+
+    /// <summary>Check 7 at decode level: width × height × frames exceed the decode budget, so the image is not decoded.</summary>
+    PixelBudgetExceeded,
 
     /// <summary>Check 8: the declared MIME type (data URI or <c>media_type</c>) differs from the detected type.</summary>
     DeclaredTypeMismatch,
+
+    /// <summary>Policy: the image has more pixels than the model accepts.</summary>
+    TooManyPixels,
+
+    /// <summary>Policy: the image's longest side exceeds the model's maximum.</summary>
+    SideTooLong,
+
+    /// <summary>Policy: the image is animated and the model accepts still images only.</summary>
+    AnimatedNotAllowed,
+
+    /// <summary>Policy: the image has more frames than the model accepts.</summary>
+    TooManyFrames,
 }

@@ -101,6 +101,34 @@ public static class ValidationErrors
     public static ValidationError InvalidImage(string problem, string? path = null) =>
         new(ValidationErrorCode.InvalidImage, $"invalid image: {problem}", path);
 
+    /// <summary>Check 7 at decode level: the header promises more pixels than the decode budget; nothing is decoded.</summary>
+    /// <param name="width">The width a decoder would allocate (a GIF frame past the logical screen widens it).</param>
+    /// <param name="height">The height a decoder would allocate.</param>
+    /// <param name="frames">The frames it would decode.</param>
+    /// <param name="budget">Most pixels × frames the deployment decodes for one image.</param>
+    /// <param name="path">JSON path of the image, or null.</param>
+    public static ValidationError PixelBudgetExceeded(int width, int height, int frames, long budget, string? path = null) =>
+        new(
+            ValidationErrorCode.PixelBudgetExceeded,
+            Invariant($"image too large: {width}x{height} with {frames} {(frames == 1 ? "frame" : "frames")} exceeds the decode budget of {budget} pixels"),
+            path);
+
+    /// <summary>Policy: more pixels than the model's maximum.</summary>
+    public static ValidationError TooManyPixels(ImageInfo info, long maximum, string? path = null) =>
+        new(ValidationErrorCode.TooManyPixels, Invariant($"image too large: {info.Width}x{info.Height} exceeds the maximum of {maximum} pixels"), path);
+
+    /// <summary>Policy: a side longer than the model's maximum.</summary>
+    public static ValidationError SideTooLong(ImageInfo info, int maximum, string? path = null) =>
+        new(ValidationErrorCode.SideTooLong, Invariant($"image too large: {info.Width}x{info.Height} exceeds the maximum side of {maximum} pixels"), path);
+
+    /// <summary>Policy: an animated image for a model that takes still images only.</summary>
+    public static ValidationError AnimatedNotAllowed(ImageInfo info, string? path = null) =>
+        new(ValidationErrorCode.AnimatedNotAllowed, Invariant($"unsupported image: animated {info.MediaType} with {info.FrameCount} frames is not accepted; send a still image"), path);
+
+    /// <summary>Policy: more frames than the model's maximum.</summary>
+    public static ValidationError TooManyFrames(ImageInfo info, int maximum, string? path = null) =>
+        new(ValidationErrorCode.TooManyFrames, Invariant($"too many frames: {info.MediaType} with {info.FrameCount} frames exceeds the maximum of {maximum}"), path);
+
     /// <summary>Check 8.</summary>
     public static ValidationError DeclaredTypeMismatch(string declared, string detected, string? path = null) =>
         new(ValidationErrorCode.DeclaredTypeMismatch, $"declared type {declared} does not match detected type {detected}", path);

@@ -17,6 +17,9 @@ internal static class UnsupportedTypeSniffer
     private const int MajorBrandOffset = 8;
     private const int CompatibleBrandsOffset = 16;
     private const int BrandLength = 4;
+    private const int IconDirectorySize = 6; // reserved (2), type (2), count (2)
+    private const int IconEntrySize = 16;
+    private const int TgaHeaderSize = 18;
 
     private static ReadOnlySpan<byte> Bmp => "BM"u8;
 
@@ -111,9 +114,14 @@ internal static class UnsupportedTypeSniffer
             return "image/tiff";
         }
 
-        if (header.StartsWith(Icon) || header.StartsWith(Cursor))
+        if ((header.StartsWith(Icon) || header.StartsWith(Cursor)) && IsIconDirectory(header))
         {
             return "image/x-icon";
+        }
+
+        if (IsTgaHeader(header))
+        {
+            return "image/x-tga";
         }
 
         if (header.StartsWith(Pdf))
@@ -142,6 +150,27 @@ internal static class UnsupportedTypeSniffer
 
         return SniffText(header);
     }
+
+    /// <summary>
+    /// An ICO/CUR directory names at least one image, and its first entry's reserved byte is zero. An uncompressed TGA
+    /// starts with the same four bytes as a cursor (<c>00 00 02 00</c>) but has no image count there.
+    /// </summary>
+    private static bool IsIconDirectory(ReadOnlySpan<byte> header) =>
+        header.Length >= IconDirectorySize + IconEntrySize
+        && BinaryPrimitives.ReadUInt16LittleEndian(header[4..]) > 0
+        && header[IconDirectorySize + 3] == 0;
+
+    /// <summary>
+    /// TGA has no signature: its 18-byte header is recognized by a colour map type of 0 or 1, a known image type,
+    /// a non-zero size and a usual pixel depth.
+    /// </summary>
+    private static bool IsTgaHeader(ReadOnlySpan<byte> header) =>
+        header.Length >= TgaHeaderSize
+        && header[1] <= 1
+        && header[2] is 1 or 2 or 3 or 9 or 10 or 11
+        && BinaryPrimitives.ReadUInt16LittleEndian(header[12..]) > 0
+        && BinaryPrimitives.ReadUInt16LittleEndian(header[14..]) > 0
+        && header[16] is 8 or 15 or 16 or 24 or 32;
 
     private static string SniffIsoBaseMediaFile(ReadOnlySpan<byte> header)
     {

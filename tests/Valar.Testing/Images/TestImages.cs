@@ -67,14 +67,24 @@ public static class TestImages
         return output.ToArray();
     }
 
-    /// <summary>A baseline JPEG header (SOI, APP0 JFIF, SOF0) followed by EOI; enough for any header reader.</summary>
+    /// <summary>
+    /// A baseline JPEG of any size that is structurally complete — SOI, APP0 JFIF, DQT, SOF0, a scan (standard Huffman
+    /// tables, as Motion-JPEG uses), EOI — so it passes the structure level. Its scan holds four zero bytes, which
+    /// libjpeg-turbo (in Pillow, libvips and Skia alike) pads to a grey picture with a warning. Use the corpus for real JPEGs.
+    /// </summary>
     public static byte[] JpegHeader(int width, int height)
     {
         using var output = new MemoryStream();
         output.Write([0xFF, 0xD8]);
         output.Write([0xFF, 0xE0, 0x00, 0x10, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00]);
+        output.Write([0xFF, 0xDB, 0x00, 0x84, 0x00]); // DQT: two 8-bit tables, 0 and 1
+        output.Write(Filler(64, 0x01));
+        output.WriteByte(0x01);
+        output.Write(Filler(64, 0x01));
         output.Write([0xFF, 0xC0, 0x00, 0x11, 0x08, (byte)(height >> 8), (byte)height, (byte)(width >> 8), (byte)width, 0x03,
             0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01]);
+        output.Write([0xFF, 0xDA, 0x00, 0x0C, 0x03, 0x01, 0x00, 0x02, 0x11, 0x03, 0x11, 0x00, 0x3F, 0x00]); // SOS: 3 components
+        output.Write([0x00, 0x00, 0x00, 0x00]); // entropy-coded data
         output.Write([0xFF, 0xD9]);
         return output.ToArray();
     }

@@ -20,6 +20,10 @@ internal static class FuzzCorpus
         .. AssetImages(),
     ];
 
+    /// <summary>Every corpus file both reference decoders read, plus the images above: the structure walkers' seeds.</summary>
+    public static readonly byte[][] StructureImages =
+        [.. ImageCorpus.Entries.Where(entry => entry.BothDecode).Select(entry => ImageCorpus.Load(entry.File)), .. Images];
+
     public static readonly byte[][] DataUris = [.. Images.Take(8).Select((image, index) => Utf8(TestImages.DataUri(MediaTypeOf(index), image)))];
 
     public static readonly byte[][] Base64Payloads = [.. Images.Select(image => Utf8(Convert.ToBase64String(image)))];

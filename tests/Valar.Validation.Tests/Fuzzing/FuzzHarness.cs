@@ -24,6 +24,12 @@ public enum FuzzTarget
 
     /// <summary><see cref="ImageInspector.Inspect"/> on mutated images, whole and as prefixes.</summary>
     ImageHeader,
+
+    /// <summary>
+    /// <see cref="ImageContentChecker"/> on mutated corpus images: the structure walkers on every case, base64 against
+    /// bytes on every fourth, the decode level (SkiaSharp, small budget) on every eighth.
+    /// </summary>
+    ImageStructure,
 }
 
 /// <summary>
@@ -63,6 +69,9 @@ internal sealed class FuzzHarness : IDisposable
 
     public TimeSpan SlowestCase { get; private set; }
 
+    /// <summary>The seed of <see cref="SlowestCase"/>.</summary>
+    public int SlowestSeed { get; private set; }
+
     public static byte[] Input(FuzzTarget target, int seed)
     {
         var random = new Random(unchecked((seed * 8) + (int)target));
@@ -71,6 +80,7 @@ internal sealed class FuzzHarness : IDisposable
             FuzzTarget.RequestJson => Mutator.Mutate(Pick(FuzzCorpus.Requests, random).Body, random, SplicePool, MaxRequestLength),
             FuzzTarget.DataUri => Mutator.Mutate(Pick(FuzzCorpus.DataUris, random), random, SplicePool, MaxRequestLength),
             FuzzTarget.Base64Payload => Mutator.Mutate(Pick(FuzzCorpus.Base64Payloads, random), random, FuzzCorpus.Base64Payloads, MaxRequestLength),
+            FuzzTarget.ImageStructure => Mutator.Mutate(Pick(FuzzCorpus.StructureImages, random), random, FuzzCorpus.StructureImages, 96 * 1024),
             _ => Mutator.Mutate(Pick(FuzzCorpus.Images, random), random, FuzzCorpus.Images, 96 * 1024),
         };
     }
@@ -87,6 +97,7 @@ internal sealed class FuzzHarness : IDisposable
                 FuzzTarget.RequestJson => await CheckRequestAsync(input, seed),
                 FuzzTarget.DataUri => CheckDataUri(input),
                 FuzzTarget.Base64Payload => CheckBase64(input, seed),
+                FuzzTarget.ImageStructure => CheckStructure(input, seed),
                 _ => CheckImage(input, seed),
             };
         }
@@ -99,6 +110,7 @@ internal sealed class FuzzHarness : IDisposable
         if (elapsed > SlowestCase)
         {
             SlowestCase = elapsed;
+            SlowestSeed = seed;
         }
 
         if (failure is null && elapsed > FuzzSettings.MaxCaseTime)
@@ -172,8 +184,8 @@ internal sealed class FuzzHarness : IDisposable
     }
 
     /// <summary>
-    /// Base64 is checked without decoding it all; the verdict (and format, size, byte count) must equal checking the fully
-    /// decoded bytes. Frame counts may differ by design: a prefix gives a lower bound.
+    /// Base64 is decoded into a pooled buffer and walked whole; the verdict and every fact (format, size, frames, byte
+    /// count) must equal checking the decoded bytes.
     /// </summary>
     private string? CheckBase64(byte[] text, int seed)
     {
@@ -197,12 +209,66 @@ internal sealed class FuzzHarness : IDisposable
         var expected = ImageContentChecker.CheckBytes(decoded, declared, maxBytes, "p");
         if (result.Succeeded != expected.Succeeded || result.Error?.Message != expected.Error?.Message ||
             (result.Succeeded && (result.Bytes != expected.Bytes || result.Info.Format != expected.Info!.Format ||
-             result.Info.Width != expected.Info.Width || result.Info.Height != expected.Info.Height)))
+             result.Info.Width != expected.Info.Width || result.Info.Height != expected.Info.Height ||
+             result.Info.FrameCount != expected.Info.FrameCount || result.Info.IsAnimated != expected.Info.IsAnimated)))
         {
             return $"base64 verdict '{Describe(result)}' differs from decoded verdict '{Describe(expected)}'";
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The walkers never throw or hang; a refusal is a value with a message and an image code; accepted facts are sane;
+    /// base64 agrees with bytes; the decode level (SkiaSharp) never throws on what the walkers let through.
+    /// </summary>
+    private static string? CheckStructure(byte[] image, int seed)
+    {
+        var result = ImageContentChecker.CheckBytes(image, null, ImageCheckOptions.Default, "p");
+        if (Sane(result) is { } problem)
+        {
+            return problem;
+        }
+
+        if (seed % 4 == 0)
+        {
+            var base64 = ImageContentChecker.CheckBase64(FuzzCorpus.Utf8(Convert.ToBase64String(image)), null, ImageCheckOptions.Default, "p");
+            if (Describe(base64) != Describe(result))
+            {
+                return $"base64 verdict '{Describe(base64)}' differs from bytes verdict '{Describe(result)}'";
+            }
+        }
+
+        if (seed % 8 == 0)
+        {
+            var decoded = ImageContentChecker.CheckBytes(image, null, DecodeOptions, "p");
+            if (Sane(decoded) is { } decodeProblem)
+            {
+                return "decode level: " + decodeProblem;
+            }
+
+            if (decoded.Succeeded && !result.Succeeded)
+            {
+                return $"decode level accepted what structure refused: {result.Error.Message}";
+            }
+        }
+
+        return null;
+    }
+
+    private static readonly ImageCheckOptions DecodeOptions = new() { Integrity = ImageIntegrity.Decode, MaxDecodePixels = 1 << 20 };
+
+    private static string? Sane(ImageCheckResult result)
+    {
+        if (!result.Succeeded)
+        {
+            return string.IsNullOrWhiteSpace(result.Error.Message) || result.Error.Path != "p" ? $"refusal without a message or path: {result.Error}" : null;
+        }
+
+        var info = result.Info;
+        return info.Width <= 0 || info.Height <= 0 || info.FrameCount < 1 || (info.IsAnimated && info.Format == ImageFormat.Jpeg)
+            ? $"accepted with facts {info}"
+            : null;
     }
 
     /// <summary>Inspection never throws, keeps its documented contract, and a prefix never contradicts the whole image's size.</summary>
@@ -308,6 +374,7 @@ internal static class FuzzSettings
         FuzzTarget.RequestJson => TotalCases / 3,
         FuzzTarget.DataUri => TotalCases / 6,
         FuzzTarget.Base64Payload => TotalCases / 6,
-        _ => TotalCases - (TotalCases / 3) - (2 * (TotalCases / 6)),
+        FuzzTarget.ImageStructure => TotalCases / 10,
+        _ => TotalCases - (TotalCases / 3) - (2 * (TotalCases / 6)) - (TotalCases / 10),
     };
 }

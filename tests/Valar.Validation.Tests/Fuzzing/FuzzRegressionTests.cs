@@ -20,11 +20,15 @@ public sealed class FuzzRegressionTests
         { FuzzTarget.Base64Payload, 11022 },
         { FuzzTarget.Base64Payload, 6405 },
         { FuzzTarget.Base64Payload, 18714 },
+        // ImageStructure seed 4760: a 3x3 GIF whose frame sits at 30044,12336 and is 12336 wide; SkiaSharp spent 1.5 s on it
+        // within a small budget. The decode budget now counts frames that reach past the logical screen.
+        { FuzzTarget.ImageStructure, 4760 },
         // The first seed of each target, a smoke check that replay works.
         { FuzzTarget.RequestJson, 1 },
         { FuzzTarget.DataUri, 1 },
         { FuzzTarget.Base64Payload, 1 },
         { FuzzTarget.ImageHeader, 1 },
+        { FuzzTarget.ImageStructure, 1 },
     };
 
     [Theory]

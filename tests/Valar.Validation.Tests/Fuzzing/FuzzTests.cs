@@ -21,6 +21,7 @@ public sealed class FuzzTests
     [InlineData(FuzzTarget.DataUri)]
     [InlineData(FuzzTarget.Base64Payload)]
     [InlineData(FuzzTarget.ImageHeader)]
+    [InlineData(FuzzTarget.ImageStructure)]
     public async Task Fuzz_SeededMutations_NeverThrowAndKeepEveryProperty(FuzzTarget target)
     {
         using var harness = new FuzzHarness();
@@ -37,7 +38,7 @@ public sealed class FuzzTests
             }
         }
 
-        _output.WriteLine($"{target}: {cases} cases from seed {first} in {clock.Elapsed.TotalSeconds:0.0} s; slowest {harness.SlowestCase.TotalMilliseconds:0.0} ms; parser-only {harness.ParserOnlyCases}");
+        _output.WriteLine($"{target}: {cases} cases from seed {first} in {clock.Elapsed.TotalSeconds:0.0} s; slowest {harness.SlowestCase.TotalMilliseconds:0.0} ms (seed {harness.SlowestSeed}); parser-only {harness.ParserOnlyCases}");
         Assert.True(failures.Count == 0, $"{failures.Count} failing case(s); add the seeds to FuzzRegressionTests:{Environment.NewLine}{string.Join(Environment.NewLine, failures)}");
     }
 }

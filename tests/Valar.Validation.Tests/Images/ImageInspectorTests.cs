@@ -61,6 +61,7 @@ public sealed class ImageInspectorTests
         { "image/tiff", TestImages.Load("other.tiff") },
         { "image/tiff", [(byte)'M', (byte)'M', 0, 42, 0, 0, 0, 8] },
         { "image/x-icon", TestImages.Load("other.ico") },
+        { "image/x-tga", ImageCorpus.Load("other-tga.tga") },
         { "image/avif", [0, 0, 0, 0x1C, .. "ftypavif"u8, 0, 0, 0, 0, .. "avifmif1miaf"u8] },
         { "image/avif", [0, 0, 0, 0x18, .. "ftypmif1"u8, 0, 0, 0, 0, .. "avifmiaf"u8] },
         { "image/heic", [0, 0, 0, 0x18, .. "ftypheic"u8, 0, 0, 0, 0, .. "mif1heic"u8] },
