@@ -79,14 +79,27 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <summary>The URL from the ready line, as soon as the process printed it (for cold start, before anything else).</summary>
     public Task<Uri> Ready => _ready.Task;
 
+    /// <summary>SIGTERM to this PID (the DevHost then stops its worker in order), up to 15 s, then SIGKILL.</summary>
     public async ValueTask DisposeAsync()
     {
         try
         {
             if (!_process.HasExited)
             {
-                _process.Kill(entireProcessTree: false);
-                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+                using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+                {
+                    await term.WaitForExitAsync().ConfigureAwait(false);
+                }
+
+                try
+                {
+                    await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    _process.Kill(entireProcessTree: false);
+                    await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+                }
             }
         }
         catch (InvalidOperationException)

@@ -51,7 +51,7 @@ public sealed class TestFunctions
     }
 
     /// <summary>
-    /// Waits (at most 120 s) for its cancellation token or the request's abort; then gives the other signal up to 10 s
+    /// Waits (at most 120 s) for its cancellation token or the request's abort; then gives the other signal up to 2 s
     /// to arrive too, and writes which fired into <c>{CANCEL_MARKER_DIRECTORY}/{id}.cancelled</c>.
     /// </summary>
     [Function("WaitForCancel")]
@@ -73,7 +73,7 @@ public sealed class TestFunctions
         }
         catch (OperationCanceledException)
         {
-            using var both = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            using var both = new CancellationTokenSource(TimeSpan.FromSeconds(2));
             while (!(cancellationToken.IsCancellationRequested && aborted.IsCancellationRequested) && !both.IsCancellationRequested)
             {
                 await Task.Delay(20, CancellationToken.None);

@@ -88,4 +88,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 28, Level = LogLevel.Critical, Message = "The host is exiting unexpectedly; killing worker process {ProcessId}")]
     public static partial void HostCrashing(ILogger logger, int processId);
+
+    [LoggerMessage(EventId = 29, Level = LogLevel.Information, Message = "Shutting down: cancelling {Count} running invocations")]
+    public static partial void CancellingInvocations(ILogger logger, int count);
 }

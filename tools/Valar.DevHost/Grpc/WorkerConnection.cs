@@ -15,6 +15,7 @@ public sealed class WorkerConnection
 {
     private const string InitKey = "init";
     private const string MetadataKey = "metadata";
+    private const string InvocationKeyPrefix = "invoke/";
 
     private readonly Channel<StreamingMessage> _outgoing =
         Channel.CreateUnbounded<StreamingMessage>(new UnboundedChannelOptions { SingleReader = true });
@@ -112,6 +113,26 @@ public sealed class WorkerConnection
         }
     }
 
+    /// <summary>Sends <c>InvocationCancel</c> for every invocation still waiting for its response; returns how many.</summary>
+    public int CancelInvocations()
+    {
+        var count = 0;
+        foreach (var key in _pending.Keys)
+        {
+            if (key.StartsWith(InvocationKeyPrefix, StringComparison.Ordinal)
+                && TrySend(new StreamingMessage
+                {
+                    RequestId = NewRequestId(),
+                    InvocationCancel = new InvocationCancel { InvocationId = key[InvocationKeyPrefix.Length..] },
+                }))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
     /// <summary>Queues a message that needs no reply (<c>WorkerTerminate</c>, <c>InvocationCancel</c>).</summary>
     public bool TrySend(StreamingMessage message) => !_isClosed && _outgoing.Writer.TryWrite(message);
 
@@ -198,7 +219,7 @@ public sealed class WorkerConnection
 
     private static string LoadKey(string functionId) => "load/" + functionId;
 
-    private static string InvocationKey(string invocationId) => "invoke/" + invocationId;
+    private static string InvocationKey(string invocationId) => InvocationKeyPrefix + invocationId;
 
     private static string NewRequestId() => Guid.NewGuid().ToString();
 }

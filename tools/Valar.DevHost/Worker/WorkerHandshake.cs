@@ -18,7 +18,6 @@ public static class WorkerHandshake
 
     public static async Task<WorkerSession> RunAsync(
         WorkerConnection connection,
-        WorkerProcess process,
         AppFolder app,
         ILogger logger,
         CancellationToken cancellationToken = default)
@@ -60,7 +59,7 @@ public static class WorkerHandshake
             Log.RouteMapped(logger, route.Function.Name, route.Methods is null ? "*" : string.Join(',', route.Methods), route.Template);
         }
 
-        return new WorkerSession(connection, process, httpUri, loaded, routes);
+        return new WorkerSession(connection, httpUri, loaded, routes);
     }
 
     private static async Task<LoadedFunction?> LoadAsync(WorkerConnection connection, RpcFunctionMetadata metadata, ILogger logger, CancellationToken cancellationToken)

@@ -10,12 +10,16 @@ namespace Valar.DevHost.Worker;
 /// </summary>
 public sealed class WorkerProcess : IAsyncDisposable
 {
+    private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(10);
+
     private readonly Process _process;
+    private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
-    private WorkerProcess(Process process, ILogger logger)
+    private WorkerProcess(Process process, TimeProvider timeProvider, ILogger logger)
     {
         _process = process;
+        _timeProvider = timeProvider;
         _logger = logger;
         Id = process.Id;
         Exited = WaitForExitCodeAsync(process);
@@ -38,7 +42,7 @@ public sealed class WorkerProcess : IAsyncDisposable
     /// </summary>
     private static readonly string? SetSid = new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
 
-    public static async Task<WorkerProcess> StartAsync(AppFolder app, Uri grpcUri, string workerId, ILogger logger)
+    public static async Task<WorkerProcess> StartAsync(AppFolder app, Uri grpcUri, string workerId, TimeProvider timeProvider, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(grpcUri);
@@ -63,7 +67,6 @@ public sealed class WorkerProcess : IAsyncDisposable
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectStandardInput = false,
         };
         foreach (var argument in command.Skip(1))
         {
@@ -97,13 +100,13 @@ public sealed class WorkerProcess : IAsyncDisposable
         start.Environment.Remove("ASPNETCORE_HTTP_PORTS");
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => WriteLine(logger, process, e.Data);
-        process.ErrorDataReceived += (_, e) => WriteLine(logger, process, e.Data);
+        process.OutputDataReceived += (_, e) => WriteLine(logger, e.Data);
+        process.ErrorDataReceived += (_, e) => WriteLine(logger, e.Data);
         await LauncherThread.RunAsync(process.Start).ConfigureAwait(false);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         Log.WorkerStarted(logger, process.Id, workerId, app.WorkerPath);
-        return new WorkerProcess(process, logger);
+        return new WorkerProcess(process, timeProvider, logger);
     }
 
     /// <summary>Kills this process (not its tree, not by name) if it still runs.</summary>
@@ -132,7 +135,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         Kill();
         try
         {
-            await Exited.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            await Exited.WaitAsync(KillWait, _timeProvider).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -148,7 +151,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         return process.ExitCode;
     }
 
-    private static void WriteLine(ILogger logger, Process process, string? line)
+    private static void WriteLine(ILogger logger, string? line)
     {
         if (!string.IsNullOrEmpty(line))
         {

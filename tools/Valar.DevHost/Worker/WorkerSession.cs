@@ -9,11 +9,10 @@ public sealed class WorkerSession
 {
     private readonly Dictionary<string, LoadedFunction> _byName;
 
-    public WorkerSession(WorkerConnection connection, WorkerProcess process, Uri? httpUri, IReadOnlyList<LoadedFunction> functions, HttpRouteTable routes)
+    public WorkerSession(WorkerConnection connection, Uri? httpUri, IReadOnlyList<LoadedFunction> functions, HttpRouteTable routes)
     {
         ArgumentNullException.ThrowIfNull(functions);
         Connection = connection;
-        Process = process;
         HttpUri = httpUri;
         Functions = functions;
         Routes = routes;
@@ -21,8 +20,6 @@ public sealed class WorkerSession
     }
 
     public WorkerConnection Connection { get; }
-
-    public WorkerProcess Process { get; }
 
     /// <summary>The worker's own Kestrel (capability <c>HttpUri</c>); null when the app does not use the ASP.NET Core integration.</summary>
     public Uri? HttpUri { get; }

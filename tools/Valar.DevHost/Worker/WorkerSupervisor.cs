@@ -48,7 +48,7 @@ public sealed class WorkerSupervisor
             var startedAt = _timeProvider.GetTimestamp();
             var workerId = Guid.NewGuid().ToString();
             var connecting = _registry.Expect(workerId);
-            var process = await WorkerProcess.StartAsync(_app, grpcUri, workerId, _logger).ConfigureAwait(false);
+            var process = await WorkerProcess.StartAsync(_app, grpcUri, workerId, _timeProvider, _logger).ConfigureAwait(false);
             _sessions.Track(process);
             try
             {
@@ -115,7 +115,7 @@ public sealed class WorkerSupervisor
             }
 
             var connection = await connecting.ConfigureAwait(false);
-            var handshake = WorkerHandshake.RunAsync(connection, process, _app, _logger, timeout.Token);
+            var handshake = WorkerHandshake.RunAsync(connection, _app, _logger, timeout.Token);
             var done = await Task.WhenAny(handshake, process.Exited).ConfigureAwait(false);
             if (done != handshake)
             {
@@ -158,6 +158,14 @@ public sealed class WorkerSupervisor
 
     private async Task TerminateAsync(WorkerSession session, WorkerProcess process)
     {
+        // A local host stops now rather than draining: functions still running are cancelled first, so that the worker
+        // (whose web server waits for open requests) can exit within the grace period.
+        var cancelled = session.Connection.CancelInvocations();
+        if (cancelled > 0)
+        {
+            Log.CancellingInvocations(_logger, cancelled);
+        }
+
         Log.WorkerTerminating(_logger, process.Id, _options.ShutdownGracePeriod);
         session.Connection.TrySend(new StreamingMessage
         {
