@@ -19,6 +19,24 @@ public sealed partial class FunctionsHost : IAsyncDisposable
     private const int KeptLines = 2000;
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(90);
 
+    /// <summary>Hosts started and not yet stopped; a fixture that failed half-way cannot leave one running after the test run.</summary>
+    private static readonly ConcurrentDictionary<int, Process> Running = new();
+
+    static FunctionsHost() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        foreach (var process in Running.Values)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+        }
+    };
+
     private readonly Process _process;
     private readonly string _settingsFolder;
     private readonly ConcurrentQueue<string> _lines;
@@ -99,6 +117,7 @@ public sealed partial class FunctionsHost : IAsyncDisposable
         var ready = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var clock = Stopwatch.StartNew();
         var process = Process.Start(start)!;
+        Running[process.Id] = process;
         void OnLine(string? line)
         {
             if (line is null)
@@ -182,6 +201,7 @@ public sealed partial class FunctionsHost : IAsyncDisposable
     /// <summary>SIGTERM, a bounded wait for the host's clean shutdown, then a kill of that one process tree.</summary>
     private static async Task StopAsync(Process process)
     {
+        Running.TryRemove(process.Id, out _);
         if (process.HasExited)
         {
             return;
