@@ -7,7 +7,7 @@ public sealed class UploadOptions
 
     /// <summary>
     /// Where clients PUT their bytes. The blob trigger's path is <c>uploads/{name}</c> (a constant in
-    /// <see cref="ProcessUploadFunction"/>), so a deployment that delivers through the trigger keeps the default.
+    /// <see cref="PrevalidateUploadFunction"/>), so a deployment that delivers through the trigger keeps the default.
     /// </summary>
     public string UploadContainer { get; init; } = "uploads";
 

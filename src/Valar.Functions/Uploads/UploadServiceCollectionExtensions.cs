@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Identity;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Azure;
 using Valar.Functions.Configuration;
@@ -26,12 +27,21 @@ public static class UploadServiceCollectionExtensions
 
         // The same connection the Functions host and the blob trigger use: a connection string (UseDevelopmentStorage=true
         // locally), or __blobServiceUri with __credential=managedidentity and __clientId in Azure.
+        // Empty settings count as unset (local.settings.json lists the identity-based ones empty).
         services.AddAzureClients(clients =>
         {
-            clients.AddBlobServiceClient(storage).ConfigureOptions(blobs =>
+            var connectionString = storage.Value;
+            var clientId = storage["clientId"];
+            clients.UseCredential(string.IsNullOrWhiteSpace(clientId)
+                ? new DefaultAzureCredential()
+                : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId)));
+            clients.AddClient<BlobServiceClient, BlobClientOptions>((blobs, credential, _) =>
             {
                 blobs.Retry.MaxRetries = 3;
                 blobs.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+                return string.IsNullOrWhiteSpace(connectionString)
+                    ? new BlobServiceClient(new Uri(storage["blobServiceUri"]!, UriKind.Absolute), credential, blobs)
+                    : new BlobServiceClient(connectionString, blobs);
             });
         });
         services.AddSingleton(provider => new UploadStore(provider.GetRequiredService<BlobServiceClient>(), options));

@@ -16,7 +16,7 @@ namespace Valar.Functions.Tests.Uploads;
 [Collection(UploadCollection.Name)]
 public sealed class BlobDeliveryTests(UploadFixture fixture)
 {
-    private const string WebhookPath = "/runtime/webhooks/blobs?functionName=Host.Functions.ProcessUpload";
+    private const string WebhookPath = "/runtime/webhooks/blobs?functionName=Host.Functions.PrevalidateUpload";
 
     [Fact]
     public async Task Webhook_SubscriptionValidation_AnswersTheValidationCode()
@@ -155,7 +155,7 @@ public sealed class BlobDeliveryTests(UploadFixture fixture)
 
         Assert.NotNull(message);
         Assert.Equal("BlobTrigger", message.Value.GetProperty("Type").GetString());
-        Assert.Equal("Host.Functions.ProcessUpload", message.Value.GetProperty("FunctionId").GetString());
+        Assert.Equal("Host.Functions.PrevalidateUpload", message.Value.GetProperty("FunctionId").GetString());
         Assert.Equal("uploads", message.Value.GetProperty("ContainerName").GetString());
         Assert.Equal(5, fixture.Polling.Host.Output.Count(line => line.Contains($"for uploads/{id} failed", StringComparison.Ordinal)));
         Assert.Equal(png, (await upload.DownloadContentAsync()).Value.Content.ToArray());
