@@ -20,7 +20,7 @@ namespace Valar.Functions.Uploads;
 /// </summary>
 public sealed class UploadProcessor
 {
-    private const int MaxDecideAttempts = 3;
+    private const int MaxDecideAttempts = 5;
 
     private readonly UploadStore _store;
     private readonly long _maxImageBytes;
@@ -107,7 +107,7 @@ public sealed class UploadProcessor
             }
 
             var verdict = await DecideAsync(delivery, record, cancellationToken).ConfigureAwait(false);
-            if (await _store.TryReplaceRecordAsync(verdict, etag, cancellationToken).ConfigureAwait(false))
+            if (verdict is not null && await _store.TryReplaceRecordAsync(verdict, etag, cancellationToken).ConfigureAwait(false))
             {
                 await CleanUpAsync(verdict, upload, cancellationToken).ConfigureAwait(false);
                 if (verdict.Status == UploadStatus.Valid)
@@ -122,7 +122,7 @@ public sealed class UploadProcessor
                 return new UploadOutcome(UploadDisposition.Decided, verdict);
             }
 
-            // Another delivery wrote first; read what it decided.
+            // Another delivery wrote first (or is about to); read what it decided.
             current = await _store.GetRecordAsync(delivery.Id, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Upload record {delivery.Id} disappeared while it was being decided.");
         }
@@ -144,7 +144,8 @@ public sealed class UploadProcessor
             ? null
             : contentType.Trim();
 
-    private async Task<UploadRecord> DecideAsync(UploadDelivery delivery, UploadRecord pending, CancellationToken cancellationToken)
+    /// <summary>The verdict for this delivery's bytes, or null when concurrent deliveries leave no stable image to decide on.</summary>
+    private async Task<UploadRecord?> DecideAsync(UploadDelivery delivery, UploadRecord pending, CancellationToken cancellationToken)
     {
         var decided = pending with
         {
@@ -174,7 +175,8 @@ public sealed class UploadProcessor
                 // Removed again in between (a concurrent rejection's clean-up): never decide valid without stored bytes.
                 if (!await _store.TryCreateImageAsync(pending.Id, content, check.Info.MediaType, sha256, cancellationToken).ConfigureAwait(false))
                 {
-                    throw new InvalidOperationException($"Image {pending.Id} kept appearing and disappearing; the delivery is retried.");
+                    // Concurrent deliveries are storing and cleaning up: one of them is deciding. Read its verdict.
+                    return null;
                 }
             }
             else if (stored.ExceedsLimit)
