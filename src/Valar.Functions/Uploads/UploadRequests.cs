@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Valar.Functions.Http;
 using Azure;
+using Valar.Functions.Http;
 using Valar.Validation.Images;
 using Valar.Validation.Requests;
 

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
-using Valar.Functions.Uploads;
 using Azure;
 using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using Valar.Functions.Uploads;
 using Valar.Testing.Images;
 
 namespace Valar.Functions.Tests.Uploads;
