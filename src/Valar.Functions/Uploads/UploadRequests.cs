@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Azure;
 using Valar.Functions.Http;
 using Valar.Validation.Images;
 using Valar.Validation.Requests;
@@ -68,7 +67,7 @@ public sealed class UploadRequests(ILogger<UploadRequests> logger, UploadStore? 
 
             throw new InvalidOperationException($"{MaxIdAttempts} random upload ids in a row were taken.");
         }
-        catch (RequestFailedException exception)
+        catch (Exception exception) when (UploadStore.IsStorageFailure(exception))
         {
             UploadLog.StorageFailed(logger, exception, "create upload");
             await StorageUnavailableAsync(response, cancellationToken).ConfigureAwait(false);
@@ -105,7 +104,7 @@ public sealed class UploadRequests(ILogger<UploadRequests> logger, UploadStore? 
             response.Headers.CacheControl = "no-store";
             await JsonWriting.WriteAsync(response, StatusCodes.Status200OK, writer => WriteStatus(writer, record, readUrl), cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException exception)
+        catch (Exception exception) when (UploadStore.IsStorageFailure(exception))
         {
             UploadLog.StorageFailed(logger, exception, "get upload");
             await StorageUnavailableAsync(response, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Azure;
@@ -87,7 +86,7 @@ internal sealed class UploadContainerInitializer(UploadStore store, ILogger<Uplo
             await store.CreateContainersAsync(cancellationToken).ConfigureAwait(false);
             UploadLog.ContainersReady(logger, store.Options.UploadContainer, store.Options.ImageContainer, store.Options.VerdictContainer);
         }
-        catch (RequestFailedException exception)
+        catch (Exception exception) when (UploadStore.IsStorageFailure(exception))
         {
             // Storage may come up after the app (run.sh starts both); requests then fail with 503 until it does.
             UploadLog.ContainersFailed(logger, exception);

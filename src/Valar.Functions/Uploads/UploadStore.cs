@@ -170,6 +170,15 @@ public sealed class UploadStore
 
     public static string RecordName(string id) => $"{id}.json";
 
+    /// <summary>
+    /// Storage did not answer usefully: a <see cref="RequestFailedException"/> (an error status, or status 0 for a
+    /// connection failure), or the SDK's <see cref="AggregateException"/> once its retries on network errors and
+    /// timeouts are spent.
+    /// </summary>
+    public static bool IsStorageFailure(Exception exception) =>
+        exception is RequestFailedException
+        || (exception is AggregateException aggregate && aggregate.InnerExceptions.All(static inner => inner is RequestFailedException or OperationCanceledException or IOException or HttpRequestException));
+
     private async ValueTask<SignedUrl> SignAsync(BlobClient blob, BlobSasPermissions permissions, TimeSpan lifetime, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow();

@@ -194,6 +194,33 @@ public sealed class UploadFlowTests(UploadFixture fixture)
     }
 
     [Fact]
+    public async Task GetUpload_StorageStopped_Returns503StorageUnavailableThenRecovers()
+    {
+        var id = await UploadValidAsync(TestImages.Png(11, 11));
+
+        await fixture.Azurite.StopAsync();
+        HttpStatusCode status;
+        System.Text.Json.JsonElement body;
+        HttpStatusCode createStatus;
+        try
+        {
+            (status, body) = await App.GetStatusAsync(id);
+            using var create = await App.Http.PostAsync("/v1/uploads", content: null);
+            createStatus = create.StatusCode;
+        }
+        finally
+        {
+            await fixture.Azurite.StartAsync();
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("upload storage is unavailable; retry shortly", body.GetProperty("error").GetProperty("message").GetString());
+        Assert.Equal("storage_unavailable", body.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, createStatus);
+        Assert.Equal("valid", (await App.GetStatusAsync(id)).Body.GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task Poller_StorageDownForSeveralTicks_RecoversAndValidatesLaterUploads()
     {
         await fixture.Azurite.StopAsync();
