@@ -13,7 +13,7 @@ APP_OUTPUT="src/Valar.Functions/bin/Debug/net10.0"
 command -v dotnet >/dev/null || { echo "run.sh: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 command -v npm >/dev/null || { echo "run.sh: Node.js and npm are required for Azurite" >&2; exit 1; }
 
-if [ ! -x node_modules/.bin/azurite-blob ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ ! -x node_modules/.bin/azurite ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
 # The app's settings for this machine (Values become the worker's environment); yours once created.
@@ -32,8 +32,10 @@ fi
 
 mkdir -p .data/azurite
 # Its own session, so Ctrl+C reaches it once, from stop(), not twice.
-setsid node_modules/.bin/azurite-blob --silent --disableTelemetry --skipApiVersionCheck \
-  --blobHost 127.0.0.1 --blobPort "$AZURITE_PORT" --location .data/azurite --debug .data/azurite/debug.log &
+# Blob and queue services (the local host writes poisoned blob-trigger deliveries to webjobs-blobtrigger-poison).
+setsid node_modules/.bin/azurite --silent --disableTelemetry --skipApiVersionCheck \
+  --blobHost 127.0.0.1 --blobPort "$AZURITE_PORT" --queueHost 127.0.0.1 --queuePort 10001 \
+  --tableHost 127.0.0.1 --tablePort 10002 --location .data/azurite --debug .data/azurite/debug.log &
 AZURITE_PID=$!
 HOST_PID=""
 stop() {
@@ -49,7 +51,7 @@ for _ in $(seq 1 100); do
   kill -0 "$AZURITE_PID" 2>/dev/null || { echo "run.sh: Azurite exited; is port $AZURITE_PORT free?" >&2; exit 1; }
   sleep 0.1
 done
-echo "Azurite blob service on http://127.0.0.1:$AZURITE_PORT (data in .data/azurite)"
+echo "Azurite blob service on http://127.0.0.1:$AZURITE_PORT, queues on :10001 (data in .data/azurite)"
 
 if [ "$host" = func ]; then
   echo "run.sh: Azure Functions Core Tools found: func start on port $APP_PORT"

@@ -155,9 +155,6 @@ var baseSettings = {
   Valar__Uploads__VerdictContainer: verdictContainerName
   Valar__Uploads__UploadUrlMinutes: '10'
   Valar__Uploads__ReadUrlMinutes: '15'
-  // The development poller stays off in Azure; the Event Grid blob trigger that replaces it comes with issue 11.
-  Valar__Uploads__WatchUploads: 'false'
-  Valar__Uploads__PollIntervalSeconds: '2'
 }
 
 // Only set when given: an empty list element would be bound as an invalid CIDR.

@@ -2,9 +2,9 @@
 // PrevalidateUpload blob trigger ("source": "EventGrid") targets
 //   https://<app>.azurewebsites.net/runtime/webhooks/blobs?functionName=Host.Functions.PrevalidateUpload&code=<blobs_extension key>
 // and that system key only exists after the code is deployed and the host has started, so
-// infra/hooks/postdeploy.sh creates the subscription (azure.yaml postdeploy hook) rather than Bicep. The hook skips
-// the subscription while the deployed app has no PrevalidateUpload function (the isolated worker's blob trigger is
-// issue 11's work).
+// infra/hooks/postdeploy.sh creates the subscription (azure.yaml postdeploy hook) rather than Bicep. The trigger is
+// the isolated worker's [BlobTrigger("uploads/{name}", Source = BlobTriggerSource.EventGrid)] in
+// src/Valar.Functions/Uploads/PrevalidateUploadFunction.cs.
 @description('Name of the Event Grid system topic.')
 param name string
 

@@ -21,11 +21,11 @@ function_name="${PREVALIDATE_FUNCTION_NAME:-PrevalidateUpload}"
 subscription_name="${EVENTGRID_SUBSCRIPTION_NAME:-prevalidate-upload-blobcreated}"
 attempts="${POSTDEPLOY_KEY_ATTEMPTS:-30}"
 
-# Issue 10 moved the app onto the isolated worker and dropped the custom handler's PrevalidateUpload trigger; its
-# isolated-worker BlobTrigger (Event Grid source) arrives with issue 11. Until a deployment has the function, there
-# is nothing to subscribe, and the hook says so rather than waiting for a key that will never exist.
+# The isolated worker's PrevalidateUpload is [BlobTrigger("uploads/{name}", Source = BlobTriggerSource.EventGrid)]
+# (src/Valar.Functions/Uploads/PrevalidateUploadFunction.cs). A deployment without it (an older package) has nothing
+# to subscribe, and the hook says so rather than waiting for a key that will never exist.
 if ! az functionapp function show --name "$app" --resource-group "$rg" --function-name "$function_name" --output none 2>/dev/null; then
-  echo "postdeploy: no '$function_name' function in this deployment (the blob trigger comes with issue 11); no Event Grid subscription created."
+  echo "postdeploy: no '$function_name' function in this deployment; no Event Grid subscription created."
   exit 0
 fi
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Valar.DevHost.Blobs;
 using Valar.DevHost.Configuration;
 using Valar.DevHost.Diagnostics;
 using Valar.DevHost.Grpc;
@@ -88,13 +89,23 @@ public sealed class DevHostApplication : IAsyncDisposable
         builder.Services.AddSingleton<WorkerHttpClient>();
         builder.Services.AddSingleton<HttpFunctionHandler>();
         builder.Services.AddSingleton<IFunctionInvoker, WorkerFunctionInvoker>();
+        builder.Services.AddSingleton<BlobStorageConnections>();
+        builder.Services.AddSingleton<BlobTriggerDispatcher>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<BlobTriggerDispatcher>());
+        builder.Services.AddHostedService<AzuriteBlobPoller>();
+        builder.Services.AddSingleton<BlobWebhookHandler>();
 
         var web = builder.Build();
         var handler = web.Services.GetRequiredService<HttpFunctionHandler>();
+        var webhook = web.Services.GetRequiredService<BlobWebhookHandler>();
         var self = new DevHostApplication(web, options, grpcEndpoint!, httpEndpoint!);
 
-        // Requests on the gRPC endpoint go to routing (the worker stream); every other request is a function call.
-        web.Use((context, next) => context.Connection.LocalPort == self.GrpcPort ? next(context) : handler.HandleAsync(context));
+        // Requests on the gRPC endpoint go to routing (the worker stream); the blobs webhook comes before the route
+        // table, as in the real host; every other request is a function call.
+        web.Use((context, next) =>
+            context.Connection.LocalPort == self.GrpcPort ? next(context)
+            : context.Request.Path.Equals(BlobWebhookHandler.Path, StringComparison.OrdinalIgnoreCase) ? webhook.HandleAsync(context)
+            : handler.HandleAsync(context));
         web.UseRouting();
         web.MapGrpcService<FunctionRpcService>();
         return self;

@@ -1,7 +1,7 @@
 namespace Valar.Functions.Uploads;
 
 /// <summary>
-/// One delivery of an uploaded blob to the validator, from the Functions host's blob trigger or the development watcher.
+/// One delivery of an uploaded blob to the validator, as the blob trigger read it (at most the per-image limit + 1 bytes).
 /// </summary>
 /// <param name="Id">The blob name in the upload container, i.e. the upload id.</param>
 /// <param name="Content">The bytes as delivered (empty when <paramref name="ExceedsLimit"/>).</param>
@@ -21,6 +21,9 @@ public enum UploadDisposition
 
     /// <summary>No upload with this id was ever issued; nothing was touched.</summary>
     Unknown,
+
+    /// <summary>The blob was gone before any verdict (deleted by its owner); the record stays pending, nothing was touched.</summary>
+    Vanished,
 }
 
 public sealed record UploadOutcome(UploadDisposition Disposition, UploadRecord? Record);

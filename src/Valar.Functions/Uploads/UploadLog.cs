@@ -28,14 +28,8 @@ internal static partial class UploadLog
     [LoggerMessage(EventId = 2007, Level = LogLevel.Error, Message = "Upload storage failed during {Operation}; answering 503 so the caller retries")]
     public static partial void StorageFailed(ILogger logger, Exception exception, string operation);
 
-    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Upload watcher could not list {Container}; retrying next tick")]
-    public static partial void WatcherListFailed(ILogger logger, Exception exception, string container);
-
-    [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "Upload watcher could not validate {Name}; retrying next tick")]
-    public static partial void WatcherDispatchFailed(ILogger logger, Exception exception, string name);
-
-    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Watching container {Container} every {IntervalSeconds} s (development stand-in for Event Grid)")]
-    public static partial void WatcherStarted(ILogger logger, string container, double intervalSeconds);
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Upload {Id} was gone before any verdict; its record stays pending")]
+    public static partial void UploadVanished(ILogger logger, string id);
 
     [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "Upload containers ready: {Uploads}, {Images}, {Verdicts}")]
     public static partial void ContainersReady(ILogger logger, string uploads, string images, string verdicts);

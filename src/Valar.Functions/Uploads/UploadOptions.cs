@@ -5,7 +5,10 @@ public sealed class UploadOptions
 {
     public const string SectionName = "Valar:Uploads";
 
-    /// <summary>Where clients PUT their bytes; the blob trigger watches it.</summary>
+    /// <summary>
+    /// Where clients PUT their bytes. The blob trigger's path is <c>uploads/{name}</c> (a constant in
+    /// <see cref="PrevalidateUploadFunction"/>), so a deployment that delivers through the trigger keeps the default.
+    /// </summary>
     public string UploadContainer { get; init; } = "uploads";
 
     /// <summary>Where validated bytes are kept; read URLs point here.</summary>
@@ -18,31 +21,17 @@ public sealed class UploadOptions
 
     public double ReadUrlMinutes { get; init; } = 15;
 
-    /// <summary>Development stand-in for Event Grid: poll the upload container and validate what appears.</summary>
-    public bool WatchUploads { get; init; }
-
-    /// <summary>Poll period of the watcher; fractions allowed (tests use 0.2).</summary>
-    public double PollIntervalSeconds { get; init; } = 2;
-
-    /// <summary>Uploads the watcher validates at once.</summary>
-    public int WatchConcurrency { get; init; } = 4;
-
     /// <summary>Create the three containers at startup (Development; in Azure the Bicep creates them).</summary>
     public bool CreateContainers { get; init; }
 
     internal void Validate()
     {
-        foreach (var (name, value) in new[] { (nameof(UploadUrlMinutes), UploadUrlMinutes), (nameof(ReadUrlMinutes), ReadUrlMinutes), (nameof(PollIntervalSeconds), PollIntervalSeconds) })
+        foreach (var (name, value) in new[] { (nameof(UploadUrlMinutes), UploadUrlMinutes), (nameof(ReadUrlMinutes), ReadUrlMinutes) })
         {
             if (!(value > 0) || double.IsInfinity(value))
             {
                 throw new InvalidOperationException($"Configuration Valar:Uploads:{name} must be positive, not {value}.");
             }
-        }
-
-        if (WatchConcurrency <= 0)
-        {
-            throw new InvalidOperationException($"Configuration Valar:Uploads:WatchConcurrency must be positive, not {WatchConcurrency}.");
         }
     }
 }

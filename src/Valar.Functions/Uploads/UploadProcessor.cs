@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using Azure;
+using Azure.Storage.Blobs;
 using Valar.Functions.Http;
 using Valar.Validation;
 
@@ -18,7 +20,7 @@ namespace Valar.Functions.Uploads;
 /// </summary>
 public sealed class UploadProcessor
 {
-    private const int MaxDecideAttempts = 3;
+    private const int MaxDecideAttempts = 5;
 
     private readonly UploadStore _store;
     private readonly long _maxImageBytes;
@@ -36,6 +38,51 @@ public sealed class UploadProcessor
     /// <summary>The per-image limit uploads are checked against.</summary>
     public long MaxImageBytes => _maxImageBytes;
 
+    /// <summary>
+    /// One delivery of <paramref name="upload"/> (the blob trigger's <see cref="BlobClient"/>): reads the record, then at
+    /// most the per-image limit + 1 bytes of the blob, and decides. Storage failures propagate (the host retries).
+    /// </summary>
+    public async Task<UploadOutcome> ProcessAsync(BlobClient upload, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        if (!UploadIds.IsValid(upload.Name))
+        {
+            UploadLog.UploadNameIgnored(_logger, upload.Name);
+            return new UploadOutcome(UploadDisposition.Unknown, null);
+        }
+
+        var current = await _store.GetRecordAsync(upload.Name, cancellationToken).ConfigureAwait(false);
+        if (current is null)
+        {
+            UploadLog.UploadUnknown(_logger, upload.Name);
+            return new UploadOutcome(UploadDisposition.Unknown, null);
+        }
+
+        if (current.Value.Record.Status != UploadStatus.Pending)
+        {
+            return await AlreadyDecidedAsync(current.Value.Record, upload, cancellationToken).ConfigureAwait(false);
+        }
+
+        // One byte past the limit, so a blob just over it is rejected by size without reading the rest.
+        var content = await UploadStore.ReadAsync(upload, _maxImageBytes, cancellationToken).ConfigureAwait(false);
+        if (content is null)
+        {
+            // Gone between the event and the read: decided and cleaned up by another delivery, or deleted by its owner.
+            var now = await _store.GetRecordAsync(upload.Name, cancellationToken).ConfigureAwait(false);
+            if (now is { Record.Status: not UploadStatus.Pending } decided)
+            {
+                return await AlreadyDecidedAsync(decided.Record, upload, cancellationToken).ConfigureAwait(false);
+            }
+
+            UploadLog.UploadVanished(_logger, upload.Name);
+            return new UploadOutcome(UploadDisposition.Vanished, now?.Record);
+        }
+
+        var delivery = new UploadDelivery(upload.Name, content.Content, content.ExceedsLimit, content.ContentType, content.ETag.ToString());
+        return await DecideLoopAsync(delivery, current, upload, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One delivery whose bytes were read already (tests, and the trigger through the overload above).</summary>
     public async Task<UploadOutcome> ProcessAsync(UploadDelivery delivery, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(delivery);
@@ -46,20 +93,23 @@ public sealed class UploadProcessor
             return new UploadOutcome(UploadDisposition.Unknown, null);
         }
 
+        return await DecideLoopAsync(delivery, current, _store.Uploads.GetBlobClient(delivery.Id), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<UploadOutcome> DecideLoopAsync(UploadDelivery delivery, (UploadRecord Record, ETag ETag)? current, BlobClient upload, CancellationToken cancellationToken)
+    {
         for (var attempt = 0; attempt < MaxDecideAttempts; attempt++)
         {
-            var (record, etag) = current.Value;
+            var (record, etag) = current!.Value;
             if (record.Status != UploadStatus.Pending)
             {
-                await CleanUpAsync(record, cancellationToken).ConfigureAwait(false);
-                UploadLog.UploadAlreadyDecided(_logger, record.Id, record.Status);
-                return new UploadOutcome(UploadDisposition.AlreadyDecided, record);
+                return await AlreadyDecidedAsync(record, upload, cancellationToken).ConfigureAwait(false);
             }
 
             var verdict = await DecideAsync(delivery, record, cancellationToken).ConfigureAwait(false);
-            if (await _store.TryReplaceRecordAsync(verdict, etag, cancellationToken).ConfigureAwait(false))
+            if (verdict is not null && await _store.TryReplaceRecordAsync(verdict, etag, cancellationToken).ConfigureAwait(false))
             {
-                await CleanUpAsync(verdict, cancellationToken).ConfigureAwait(false);
+                await CleanUpAsync(verdict, upload, cancellationToken).ConfigureAwait(false);
                 if (verdict.Status == UploadStatus.Valid)
                 {
                     UploadLog.UploadValidated(_logger, verdict.Id, verdict.MediaType, verdict.Width, verdict.Height, verdict.Bytes);
@@ -72,12 +122,19 @@ public sealed class UploadProcessor
                 return new UploadOutcome(UploadDisposition.Decided, verdict);
             }
 
-            // Another delivery wrote first; read what it decided.
+            // Another delivery wrote first (or is about to); read what it decided.
             current = await _store.GetRecordAsync(delivery.Id, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Upload record {delivery.Id} disappeared while it was being decided.");
         }
 
         throw new InvalidOperationException($"Upload record {delivery.Id} kept changing; giving up after {MaxDecideAttempts} attempts.");
+    }
+
+    private async Task<UploadOutcome> AlreadyDecidedAsync(UploadRecord record, BlobClient upload, CancellationToken cancellationToken)
+    {
+        await CleanUpAsync(record, upload, cancellationToken).ConfigureAwait(false);
+        UploadLog.UploadAlreadyDecided(_logger, record.Id, record.Status);
+        return new UploadOutcome(UploadDisposition.AlreadyDecided, record);
     }
 
     /// <summary>Treats a missing or generic Content-Type as "nothing declared": it makes no claim to compare.</summary>
@@ -87,7 +144,8 @@ public sealed class UploadProcessor
             ? null
             : contentType.Trim();
 
-    private async Task<UploadRecord> DecideAsync(UploadDelivery delivery, UploadRecord pending, CancellationToken cancellationToken)
+    /// <summary>The verdict for this delivery's bytes, or null when concurrent deliveries leave no stable image to decide on.</summary>
+    private async Task<UploadRecord?> DecideAsync(UploadDelivery delivery, UploadRecord pending, CancellationToken cancellationToken)
     {
         var decided = pending with
         {
@@ -112,7 +170,20 @@ public sealed class UploadProcessor
         {
             // An earlier or concurrent delivery stored its bytes first; the verdict must describe what is served.
             var stored = await _store.GetImageAsync(pending.Id, _maxImageBytes, cancellationToken).ConfigureAwait(false);
-            if (stored is { ExceedsLimit: false })
+            if (stored is null)
+            {
+                // Removed again in between (a concurrent rejection's clean-up): never decide valid without stored bytes.
+                if (!await _store.TryCreateImageAsync(pending.Id, content, check.Info.MediaType, sha256, cancellationToken).ConfigureAwait(false))
+                {
+                    // Concurrent deliveries are storing and cleaning up: one of them is deciding. Read its verdict.
+                    return null;
+                }
+            }
+            else if (stored.ExceedsLimit)
+            {
+                throw new InvalidOperationException($"Stored image {pending.Id} is over the limit.");
+            }
+            else
             {
                 content = stored.Content;
                 sha256 = Sha256(content.Span);
@@ -132,7 +203,7 @@ public sealed class UploadProcessor
             Bytes = check.Bytes,
             Width = info.Width,
             Height = info.Height,
-            FrameCount = info.FrameCount,
+            Frames = info.FrameCount,
             Animated = info.IsAnimated,
             Sha256 = sha256,
         };
@@ -146,9 +217,9 @@ public sealed class UploadProcessor
         Sha256 = sha256,
     };
 
-    private async Task CleanUpAsync(UploadRecord verdict, CancellationToken cancellationToken)
+    private async Task CleanUpAsync(UploadRecord verdict, BlobClient upload, CancellationToken cancellationToken)
     {
-        await _store.DeleteUploadAsync(verdict.Id, cancellationToken).ConfigureAwait(false);
+        await _store.DeleteUploadAsync(upload, cancellationToken).ConfigureAwait(false);
         if (verdict.Status == UploadStatus.Rejected)
         {
             // A delivery that lost the race may have stored bytes; a rejected upload never keeps any.

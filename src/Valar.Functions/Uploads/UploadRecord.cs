@@ -47,7 +47,8 @@ public sealed record UploadRecord
 
     public int? Height { get; init; }
 
-    public int? FrameCount { get; init; }
+    /// <summary>Frames in the image (1 for a still image), as the validation report calls it.</summary>
+    public int? Frames { get; init; }
 
     public bool? Animated { get; init; }
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Valar.Functions.Http;
-using Valar.Storage;
 using Valar.Validation.Images;
 using Valar.Validation.Requests;
 
@@ -68,7 +67,7 @@ public sealed class UploadRequests(ILogger<UploadRequests> logger, UploadStore? 
 
             throw new InvalidOperationException($"{MaxIdAttempts} random upload ids in a row were taken.");
         }
-        catch (StorageRequestException exception)
+        catch (Exception exception) when (UploadStore.IsStorageFailure(exception))
         {
             UploadLog.StorageFailed(logger, exception, "create upload");
             await StorageUnavailableAsync(response, cancellationToken).ConfigureAwait(false);
@@ -105,14 +104,14 @@ public sealed class UploadRequests(ILogger<UploadRequests> logger, UploadStore? 
             response.Headers.CacheControl = "no-store";
             await JsonWriting.WriteAsync(response, StatusCodes.Status200OK, writer => WriteStatus(writer, record, readUrl), cancellationToken).ConfigureAwait(false);
         }
-        catch (StorageRequestException exception)
+        catch (Exception exception) when (UploadStore.IsStorageFailure(exception))
         {
             UploadLog.StorageFailed(logger, exception, "get upload");
             await StorageUnavailableAsync(response, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private static void WriteStatus(Utf8JsonWriter writer, UploadRecord record, SignedBlobUri? readUrl)
+    private static void WriteStatus(Utf8JsonWriter writer, UploadRecord record, SignedUrl? readUrl)
     {
         writer.WriteStartObject();
         writer.WriteString("id", record.Id);
@@ -140,7 +139,7 @@ public sealed class UploadRequests(ILogger<UploadRequests> logger, UploadStore? 
                 writer.WriteNumber("bytes", record.Bytes ?? 0);
                 writer.WriteNumber("width", record.Width ?? 0);
                 writer.WriteNumber("height", record.Height ?? 0);
-                writer.WriteNumber("frame_count", record.FrameCount ?? 1);
+                writer.WriteNumber("frames", record.Frames ?? 1);
                 writer.WriteBoolean("animated", record.Animated ?? false);
                 writer.WriteString("sha256", record.Sha256);
                 writer.WriteString("read_url", readUrl!.Uri.AbsoluteUri);

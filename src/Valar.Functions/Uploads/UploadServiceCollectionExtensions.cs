@@ -1,7 +1,7 @@
-using Azure.Core;
 using Azure.Identity;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Azure;
 using Valar.Functions.Configuration;
-using Valar.Storage;
 
 namespace Valar.Functions.Uploads;
 
@@ -17,15 +17,33 @@ public static class UploadServiceCollectionExtensions
         options.Validate();
         services.AddSingleton(options);
         services.AddSingleton<UploadRequests>();
-        var connection = ConnectionFrom(configuration);
-        if (connection is null)
+        var storage = configuration.GetSection(StorageSetting);
+        if (!IsConfigured(storage))
         {
             services.AddHostedService<UploadsNotConfiguredNotice>();
             return services;
         }
 
-        services.AddSingleton(_ => new BlobStore(connection));
-        services.AddSingleton(provider => new UploadStore(provider.GetRequiredService<BlobStore>(), options));
+        // The same connection the Functions host and the blob trigger use: a connection string (UseDevelopmentStorage=true
+        // locally), or __blobServiceUri with __credential=managedidentity and __clientId in Azure.
+        // Empty settings count as unset (local.settings.json lists the identity-based ones empty).
+        services.AddAzureClients(clients =>
+        {
+            var connectionString = storage.Value;
+            var clientId = storage["clientId"];
+            clients.UseCredential(string.IsNullOrWhiteSpace(clientId)
+                ? new DefaultAzureCredential()
+                : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId)));
+            clients.AddClient<BlobServiceClient, BlobClientOptions>((blobs, credential, _) =>
+            {
+                blobs.Retry.MaxRetries = 3;
+                blobs.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+                return string.IsNullOrWhiteSpace(connectionString)
+                    ? new BlobServiceClient(new Uri(storage["blobServiceUri"]!, UriKind.Absolute), credential, blobs)
+                    : new BlobServiceClient(connectionString, blobs);
+            });
+        });
+        services.AddSingleton(provider => new UploadStore(provider.GetRequiredService<BlobServiceClient>(), options));
         services.AddSingleton(provider => new UploadProcessor(
             provider.GetRequiredService<UploadStore>(),
             provider.GetRequiredService<ValarOptions>().Defaults.MaxImageBytes,
@@ -35,44 +53,15 @@ public static class UploadServiceCollectionExtensions
             services.AddHostedService<UploadContainerInitializer>();
         }
 
-        if (options.WatchUploads)
-        {
-            services.AddHostedService<UploadWatcher>();
-        }
-
         return services;
     }
 
-    /// <summary>
-    /// The storage the Functions host itself uses: a connection string (<c>UseDevelopmentStorage=true</c> locally), else
-    /// <c>AzureWebJobsStorage__blobServiceUri</c> with a managed identity (<c>__clientId</c>) or the default credential
-    /// chain. Empty settings count as unset, as in local.settings.json.
-    /// </summary>
-    internal static StorageConnection? ConnectionFrom(IConfiguration configuration)
-    {
-        var connectionString = configuration["AzureWebJobsStorage"];
-        if (!string.IsNullOrWhiteSpace(connectionString))
-        {
-            return StorageConnection.Parse(connectionString);
-        }
+    /// <summary>The setting the Functions host itself uses for storage.</summary>
+    internal const string StorageSetting = "AzureWebJobsStorage";
 
-        var serviceUri = configuration["AzureWebJobsStorage:blobServiceUri"];
-        if (string.IsNullOrWhiteSpace(serviceUri))
-        {
-            return null;
-        }
-
-        if (!Uri.TryCreate(serviceUri, UriKind.Absolute, out var endpoint))
-        {
-            throw new InvalidOperationException("Configuration AzureWebJobsStorage__blobServiceUri is not an absolute URL.");
-        }
-
-        var clientId = configuration["AzureWebJobsStorage:clientId"];
-        TokenCredential credential = string.IsNullOrWhiteSpace(clientId)
-            ? new DefaultAzureCredential()
-            : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
-        return StorageConnection.FromTokenCredential(endpoint, credential);
-    }
+    /// <summary>A connection string, or the identity-based form's service URI; empty settings count as unset, as in local.settings.json.</summary>
+    internal static bool IsConfigured(IConfigurationSection storage) =>
+        !string.IsNullOrWhiteSpace(storage.Value) || !string.IsNullOrWhiteSpace(storage["blobServiceUri"]);
 }
 
 /// <summary>Says once, at startup, why the upload endpoints answer 503.</summary>
@@ -97,7 +86,7 @@ internal sealed class UploadContainerInitializer(UploadStore store, ILogger<Uplo
             await store.CreateContainersAsync(cancellationToken).ConfigureAwait(false);
             UploadLog.ContainersReady(logger, store.Options.UploadContainer, store.Options.ImageContainer, store.Options.VerdictContainer);
         }
-        catch (StorageRequestException exception)
+        catch (Exception exception) when (UploadStore.IsStorageFailure(exception))
         {
             // Storage may come up after the app (run.sh starts both); requests then fail with 503 until it does.
             UploadLog.ContainersFailed(logger, exception);

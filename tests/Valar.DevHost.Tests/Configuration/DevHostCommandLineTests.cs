@@ -23,7 +23,28 @@ public sealed class DevHostCommandLineTests
         Assert.Equal("/tmp/s.json", options.SettingsPath);
     }
 
+    [Fact]
+    public void TryParse_BlobOptions_ReadsSeconds()
+    {
+        Assert.True(DevHostCommandLine.TryParse(["--app", "/tmp/app", "--blob-poll", "0.2", "--blob-retry-delay", "0"], out var options, out var error), error);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(200), options!.BlobPollInterval);
+        Assert.Equal(TimeSpan.Zero, options.BlobRetryDelay);
+        Assert.Equal(5, options.BlobMaxDeliveries);
+    }
+
+    [Fact]
+    public void TryParse_NoBlobOptions_PollsEveryTwoSecondsAndRetriesAfterOne()
+    {
+        Assert.True(DevHostCommandLine.TryParse(["--app", "/tmp/app"], out var options, out _));
+
+        Assert.Equal(TimeSpan.FromSeconds(2), options!.BlobPollInterval);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.BlobRetryDelay);
+    }
+
     [Theory]
+    [InlineData(new[] { "--app", "/tmp/app", "--blob-poll", "-1" }, "--blob-poll '-1' is not a number of seconds (0-3600)")]
+    [InlineData(new[] { "--app", "/tmp/app", "--blob-retry-delay", "soon" }, "--blob-retry-delay 'soon' is not a number of seconds (0-3600)")]
     [InlineData(new[] { "--port", "7071" }, "--app is required")]
     [InlineData(new[] { "--app", "/tmp/app", "--port", "70000" }, "--port '70000' is not a port number (0-65535)")]
     [InlineData(new[] { "--app", "/tmp/app", "--port", "-1" }, "--port '-1' is not a port number (0-65535)")]

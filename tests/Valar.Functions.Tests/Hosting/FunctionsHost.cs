@@ -72,7 +72,8 @@ public sealed partial class FunctionsHost : IAsyncDisposable
 
     /// <param name="values">Settings for the worker (<c>Values</c> of the host's local.settings.json), e.g. <c>Valar__MaxRequestBodyBytes</c>.</param>
     /// <param name="appFolder">The app folder; the build output unless given.</param>
-    public static async Task<FunctionsHost> StartAsync(IReadOnlyDictionary<string, string>? values = null, string? appFolder = null)
+    /// <param name="hostArguments">More switches for the host, e.g. <c>--blob-poll 0.2</c>.</param>
+    public static async Task<FunctionsHost> StartAsync(IReadOnlyDictionary<string, string>? values = null, string? appFolder = null, IReadOnlyList<string>? hostArguments = null)
     {
         appFolder ??= BuildOutput;
         if (!File.Exists(Path.Combine(appFolder, "functions.metadata")))
@@ -108,7 +109,7 @@ public sealed partial class FunctionsHost : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = appFolder,
         };
-        foreach (var argument in new[] { HostAssembly, "--port", "0", "--app", appFolder, "--settings", settingsPath })
+        foreach (var argument in new[] { HostAssembly, "--port", "0", "--app", appFolder, "--settings", settingsPath }.Concat(hostArguments ?? []))
         {
             start.ArgumentList.Add(argument);
         }

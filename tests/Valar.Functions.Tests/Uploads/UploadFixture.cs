@@ -1,18 +1,21 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
+using Azure.Core.Pipeline;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Valar.Functions.Tests.Hosting;
-using Valar.Storage;
 using Valar.Testing.Azurite;
 
 namespace Valar.Functions.Tests.Uploads;
 
 /// <summary>
-/// A real Azurite on a free loopback port and two instances of the real worker, each behind its own local Functions
-/// host on 127.0.0.1, both using it: <see cref="Watching"/> polls its upload container like development does
-/// (end-to-end tests), <see cref="Manual"/> has no watcher and other containers, so processor tests deliver every
-/// upload themselves.
+/// A real Azurite (blob and queue services) on free loopback ports and two instances of the real worker, each behind
+/// its own local Functions host on 127.0.0.1: <see cref="Polling"/>'s host polls the trigger's <c>uploads</c> container
+/// (the Azurite poller: end-to-end tests, retries, the poison queue); <see cref="Manual"/>'s host does not poll, so its
+/// deliveries come only from the Event Grid webhook or from tests calling the processor. Manual keeps its images and
+/// records in containers of its own: when Polling's poller offers it one of Manual's uploads, Polling finds no record
+/// and leaves the blob alone.
 /// </summary>
 public sealed class UploadFixture : IAsyncLifetime
 {
@@ -21,12 +24,15 @@ public sealed class UploadFixture : IAsyncLifetime
 
     public AzuriteFixture Azurite { get; } = new();
 
-    public AppInstance Watching { get; private set; } = null!;
+    public AppInstance Polling { get; private set; } = null!;
 
     public AppInstance Manual { get; private set; } = null!;
 
     /// <summary>Direct storage access for assertions (never through the app).</summary>
-    public BlobStore Blobs { get; private set; } = null!;
+    public BlobServiceClient Blobs { get; private set; } = null!;
+
+    /// <summary>The queue service, where the local host writes poisoned blobs.</summary>
+    public QueueServiceClient Queues { get; private set; } = null!;
 
     /// <summary>A plain client, as an uploading client would use.</summary>
     public HttpClient Http { get; } = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(60) };
@@ -34,19 +40,19 @@ public sealed class UploadFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Azurite.InitializeAsync();
-        Blobs = new BlobStore(StorageConnection.Parse(Azurite.ConnectionString), new HttpClient(Azurite.CreateHttpHandler()));
-        var watching = AppInstance.StartAsync(Azurite, "uploads", "images", "verdicts", watch: true);
-        var manual = AppInstance.StartAsync(Azurite, "t-uploads", "t-images", "t-verdicts", watch: false);
-        Watching = await watching;
+        Blobs = new BlobServiceClient(Azurite.ConnectionString, new BlobClientOptions { Transport = new HttpClientTransport(new HttpClient(Azurite.CreateHttpHandler())) });
+        Queues = new QueueServiceClient(Azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64, Transport = new HttpClientTransport(new HttpClient(Azurite.CreateHttpHandler())) });
+        var polling = AppInstance.StartAsync(Azurite, "images", "verdicts", poll: true);
+        var manual = AppInstance.StartAsync(Azurite, "t-images", "t-verdicts", poll: false);
+        Polling = await polling;
         Manual = await manual;
     }
 
     public async Task DisposeAsync()
     {
         Http.Dispose();
-        await Watching.DisposeAsync();
+        await Polling.DisposeAsync();
         await Manual.DisposeAsync();
-        Blobs.Dispose();
         await Azurite.DisposeAsync();
     }
 
@@ -65,60 +71,48 @@ public sealed class UploadFixture : IAsyncLifetime
         return await Http.SendAsync(request);
     }
 
-    public async Task<bool> ExistsAsync(string container, string blob)
-    {
-        try
-        {
-            await Blobs.GetPropertiesAsync(container, blob);
-            return true;
-        }
-        catch (StorageRequestException exception) when (exception.IsNotFound)
-        {
-            return false;
-        }
-    }
+    public async Task<bool> ExistsAsync(string container, string blob) =>
+        (await Blobs.GetBlobContainerClient(container).GetBlobClient(blob).ExistsAsync()).Value;
 }
 
 /// <summary>One worker behind the local host, configured for the fixture's Azurite.</summary>
 public sealed class AppInstance : IAsyncDisposable
 {
-    private readonly FunctionsHost _host;
-
-    private AppInstance(FunctionsHost host, string uploads, string images, string verdicts)
+    private AppInstance(FunctionsHost host, string images, string verdicts)
     {
-        _host = host;
-        var baseUri = host.BaseUri;
-        BaseUri = baseUri;
-        UploadContainer = uploads;
+        Host = host;
+        BaseUri = host.BaseUri;
         ImageContainer = images;
         VerdictContainer = verdicts;
-        Http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(120) };
+        Http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(120) };
     }
+
+    public FunctionsHost Host { get; }
 
     public Uri BaseUri { get; }
 
     public HttpClient Http { get; }
 
-    public string UploadContainer { get; }
+    /// <summary>The blob trigger's container (<c>uploads/{name}</c>), shared by both instances.</summary>
+    public string UploadContainer => "uploads";
 
     public string ImageContainer { get; }
 
     public string VerdictContainer { get; }
 
-    public static async Task<AppInstance> StartAsync(AzuriteFixture azurite, string uploads, string images, string verdicts, bool watch)
+    public static async Task<AppInstance> StartAsync(AzuriteFixture azurite, string images, string verdicts, bool poll)
     {
-        var host = await FunctionsHost.StartAsync(new Dictionary<string, string>
-        {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["Valar__Uploads__UploadContainer"] = uploads,
-            ["Valar__Uploads__ImageContainer"] = images,
-            ["Valar__Uploads__VerdictContainer"] = verdicts,
-            ["Valar__Uploads__WatchUploads"] = watch ? "true" : "false",
-            ["Valar__Uploads__PollIntervalSeconds"] = "0.2",
-            ["Valar__Uploads__CreateContainers"] = "true",
-            ["Valar__Fetch__AllowedNetworks__0"] = "127.0.0.1/32",
-        });
-        return new AppInstance(host, uploads, images, verdicts);
+        var host = await FunctionsHost.StartAsync(
+            new Dictionary<string, string>
+            {
+                ["AzureWebJobsStorage"] = azurite.ConnectionString,
+                ["Valar__Uploads__ImageContainer"] = images,
+                ["Valar__Uploads__VerdictContainer"] = verdicts,
+                ["Valar__Uploads__CreateContainers"] = "true",
+                ["Valar__Fetch__AllowedNetworks__0"] = "127.0.0.1/32",
+            },
+            hostArguments: ["--blob-poll", poll ? "0.2" : "0", "--blob-retry-delay", "0.1"]);
+        return new AppInstance(host, images, verdicts);
     }
 
     /// <summary>POST /v1/uploads; asserts 201 and returns the body.</summary>
@@ -135,10 +129,10 @@ public sealed class AppInstance : IAsyncDisposable
         return (response.StatusCode, await UploadFixture.ReadJsonAsync(response));
     }
 
-    /// <summary>Polls the status until it is no longer pending (100 × 100 ms).</summary>
+    /// <summary>Polls the status until it is no longer pending (at most 300 × 100 ms: a liveness bound, not a timing claim).</summary>
     public async Task<JsonElement> WaitForVerdictAsync(string id)
     {
-        for (var i = 0; i < 100; i++)
+        for (var i = 0; i < 300; i++)
         {
             var (status, body) = await GetStatusAsync(id);
             Assert.Equal(HttpStatusCode.OK, status);
@@ -150,13 +144,13 @@ public sealed class AppInstance : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        throw new TimeoutException($"Upload {id} stayed pending for 10 s.");
+        throw new TimeoutException($"Upload {id} stayed pending for 30 s.");
     }
 
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        await _host.DisposeAsync();
+        await Host.DisposeAsync();
     }
 }
 

@@ -2,22 +2,22 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
+using Azure.Storage.Blobs.Models;
 using Valar.Testing.Images;
 
 namespace Valar.Functions.Tests.Uploads;
 
 /// <summary>
-/// The whole flow against Azurite with the development watcher: ask for an upload URL, PUT with plain HttpClient,
-/// poll, read back through the signed read URL. SAS expiry and tampering are covered per builder in
-/// Valar.Storage.Tests (ServiceSasAzuriteTests.ReadSas_Expired_Returns403, ReadSas_TamperedSignature_Returns403,
-/// UserDelegationSasAzuriteTests.*); here the URLs the endpoints issue are checked for scope and permissions.
+/// The whole flow against Azurite through the local host and the real worker, delivered by the host's Azurite poller
+/// (the blob trigger as Azure's host runs it, minus Event Grid): ask for an upload URL, PUT with plain HttpClient,
+/// poll, read back through the signed read URL; the URLs the endpoints issue are checked for scope and permissions.
 /// </summary>
 [Collection(UploadCollection.Name)]
 public sealed class UploadFlowTests(UploadFixture fixture)
 {
     private static readonly string[] MediaTypes = ["image/jpeg", "image/png", "image/webp", "image/gif"];
 
-    private AppInstance App => fixture.Watching;
+    private AppInstance App => fixture.Polling;
 
     [Fact]
     public async Task CreateUpload_NoBody_ReturnsIdUploadUrlLimitsAndStatusUrl()
@@ -39,7 +39,7 @@ public sealed class UploadFlowTests(UploadFixture fixture)
         var query = System.Web.HttpUtility.ParseQueryString(uploadUrl.Query);
         Assert.Equal("cw", query["sp"]);
         Assert.Equal("b", query["sr"]);
-        Assert.Equal("2020-12-06", query["sv"]);
+        Assert.Equal("https,http", query["spr"]);
         var expiresAt = upload.GetProperty("expires_at").GetDateTimeOffset();
         Assert.InRange(expiresAt, before.AddMinutes(10).AddSeconds(-2), DateTimeOffset.UtcNow.AddMinutes(10).AddSeconds(1));
 
@@ -184,7 +184,7 @@ public sealed class UploadFlowTests(UploadFixture fixture)
         var upload = await App.CreateUploadAsync();
         var uploadUrl = new Uri(upload.GetProperty("upload_url").GetString()!);
         // Read the blob through storage before the watcher can take it away: the URL must not read it either way.
-        await fixture.Blobs.PutBlobAsync(App.UploadContainer, "not-an-upload-id.png", TestImages.Png(4, 4));
+        await fixture.Blobs.GetBlobContainerClient(App.UploadContainer).GetBlobClient("not-an-upload-id.png").UploadAsync(BinaryData.FromBytes(TestImages.Png(4, 4)), overwrite: true);
 
         using var get = await fixture.Http.GetAsync(uploadUrl);
         using var sibling = await fixture.Http.GetAsync(new Uri(uploadUrl.AbsoluteUri.Replace(upload.GetProperty("id").GetString()!, "not-an-upload-id.png", StringComparison.Ordinal)));
@@ -194,7 +194,34 @@ public sealed class UploadFlowTests(UploadFixture fixture)
     }
 
     [Fact]
-    public async Task Watcher_StorageDownForSeveralTicks_RecoversAndValidatesLaterUploads()
+    public async Task GetUpload_StorageStopped_Returns503StorageUnavailableThenRecovers()
+    {
+        var id = await UploadValidAsync(TestImages.Png(11, 11));
+
+        await fixture.Azurite.StopAsync();
+        HttpStatusCode status;
+        System.Text.Json.JsonElement body;
+        HttpStatusCode createStatus;
+        try
+        {
+            (status, body) = await App.GetStatusAsync(id);
+            using var create = await App.Http.PostAsync("/v1/uploads", content: null);
+            createStatus = create.StatusCode;
+        }
+        finally
+        {
+            await fixture.Azurite.StartAsync();
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("upload storage is unavailable; retry shortly", body.GetProperty("error").GetProperty("message").GetString());
+        Assert.Equal("storage_unavailable", body.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, createStatus);
+        Assert.Equal("valid", (await App.GetStatusAsync(id)).Body.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Poller_StorageDownForSeveralTicks_RecoversAndValidatesLaterUploads()
     {
         await fixture.Azurite.StopAsync();
         try
@@ -215,17 +242,18 @@ public sealed class UploadFlowTests(UploadFixture fixture)
     [Theory]
     [InlineData("holiday.png")]
     [InlineData("AAAAAAAAAAAAAAAAAAAAAAAB")]
-    public async Task Watcher_BlobNotIssuedByTheApp_IsLeftAloneAndLaterUploadsAreValidated(string name)
+    public async Task Poller_BlobNotIssuedByTheApp_IsLeftAloneAndLaterUploadsAreValidated(string name)
     {
         // A foreign name, and a well-formed id that was never issued (no record): neither is ours to judge or delete.
-        await fixture.Blobs.PutBlobAsync(App.UploadContainer, name, TestImages.Png(4, 4), new Valar.Storage.PutBlobOptions { ContentType = "image/png" });
+        var foreign = fixture.Blobs.GetBlobContainerClient(App.UploadContainer).GetBlobClient(name);
+        await foreign.UploadAsync(BinaryData.FromBytes(TestImages.Png(4, 4)), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "image/png" } });
 
         var id = await UploadValidAsync(TestImages.Png(12, 12));
 
         Assert.Equal("valid", (await App.GetStatusAsync(id)).Body.GetProperty("status").GetString());
         Assert.True(await fixture.ExistsAsync(App.UploadContainer, name));
         Assert.False(await fixture.ExistsAsync(App.ImageContainer, name));
-        await fixture.Blobs.DeleteBlobAsync(App.UploadContainer, name);
+        await foreign.DeleteIfExistsAsync();
     }
 
     [Theory]

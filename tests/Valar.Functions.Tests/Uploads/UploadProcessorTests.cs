@@ -1,17 +1,17 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Valar.Functions.Uploads;
-using Valar.Storage;
 using Valar.Testing.Images;
 
 namespace Valar.Functions.Tests.Uploads;
 
 /// <summary>
-/// Deliveries of uploaded blobs to <see cref="UploadProcessor"/>, the code every trigger shares (today the development
-/// watcher; the Event Grid blob trigger of issue 11), against the same Azurite and containers as the
-/// <see cref="UploadFixture.Manual"/> worker, which runs no watcher: each test decides exactly which deliveries happen,
+/// Deliveries of uploaded blobs to <see cref="UploadProcessor"/>, the code behind the Event Grid blob trigger, against the same Azurite and containers as the
+/// <see cref="UploadFixture.Manual"/> worker, whose host does not poll: each test decides exactly which deliveries happen,
 /// and issues and reads uploads through the real worker (DESIGN §6; at-least-once delivery).
 /// </summary>
 [Collection(UploadCollection.Name)]
@@ -154,7 +154,7 @@ public sealed class UploadProcessorTests(UploadFixture fixture)
         // A delivery carries the bytes, so a blob removed meanwhile (lifecycle policy) still gets its verdict.
         var png = TestImages.Png(8, 8);
         var id = await IssueAndUploadAsync(png, "image/png");
-        await fixture.Blobs.DeleteBlobAsync(App.UploadContainer, id);
+        await fixture.Blobs.GetBlobContainerClient(App.UploadContainer).DeleteBlobAsync(id);
 
         var outcome = await Processor.ProcessAsync(Delivery(id, png, "image/png"));
 
@@ -167,7 +167,7 @@ public sealed class UploadProcessorTests(UploadFixture fixture)
     {
         var id = UploadIds.New();
         var png = TestImages.Png(8, 8);
-        await fixture.Blobs.PutBlobAsync(App.UploadContainer, id, png, new PutBlobOptions { ContentType = "image/png" });
+        await fixture.Blobs.GetBlobContainerClient(App.UploadContainer).GetBlobClient(id).UploadAsync(BinaryData.FromBytes(png), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "image/png" } });
 
         var outcome = await Processor.ProcessAsync(Delivery(id, png, "image/png"));
 
@@ -196,7 +196,7 @@ public sealed class UploadProcessorTests(UploadFixture fixture)
         }
 
         // A trigger answers a storage failure with a failed invocation, so the platform delivers again.
-        Assert.True(failure is StorageRequestException or HttpRequestException, failure.GetType().FullName);
+        Assert.True(failure is RequestFailedException or AggregateException or HttpRequestException, failure.GetType().FullName);
         Assert.DoesNotContain("sig=", failure.ToString(), StringComparison.Ordinal);
         Assert.Equal("pending", (await App.GetStatusAsync(id)).Body.GetProperty("status").GetString());
 
@@ -222,7 +222,7 @@ public sealed class UploadProcessorTests(UploadFixture fixture)
 
     private static UploadDelivery Delivery(string id, byte[] content, string? contentType) => new(id, content, ExceedsLimit: false, contentType, SourceETag);
 
-    /// <summary>Issues an upload through the worker and puts its bytes as the client would (no watcher runs here).</summary>
+    /// <summary>Issues an upload through the worker and puts its bytes as the client would (nothing polls for this instance).</summary>
     private async Task<string> IssueAndUploadAsync(byte[] content, string contentType)
     {
         var upload = await App.CreateUploadAsync();
@@ -242,7 +242,7 @@ public sealed class UploadProcessorTests(UploadFixture fixture)
 
     private async Task<JsonElement> ReadRecordAsync(string id)
     {
-        var download = await fixture.Blobs.GetBlobAsync(App.VerdictContainer, UploadStore.RecordName(id), 1024 * 1024);
-        return JsonDocument.Parse(download.Content).RootElement.Clone();
+        var download = await UploadStore.ReadAsync(fixture.Blobs.GetBlobContainerClient(App.VerdictContainer).GetBlobClient(UploadStore.RecordName(id)), 1024 * 1024);
+        return JsonDocument.Parse(download!.Content).RootElement.Clone();
     }
 }

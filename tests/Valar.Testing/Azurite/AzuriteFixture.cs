@@ -9,7 +9,7 @@ using Xunit;
 namespace Valar.Testing.Azurite;
 
 /// <summary>
-/// Starts the repo's pinned Azurite (blob service only) on a free loopback port, waits until it answers,
+/// Starts the repo's pinned Azurite (blob and queue services; table on a port nobody uses) on free loopback ports, waits until it answers,
 /// and kills only the process tree it started. Data lives in a temp folder so <see cref="StopAsync"/> +
 /// <see cref="StartAsync"/> keeps it (fault tests stop storage mid-operation). Share via ICollectionFixture.
 /// </summary>
@@ -46,13 +46,21 @@ public class AzuriteFixture : IAsyncLifetime
 
     public int Port { get; private set; }
 
+    /// <summary>The queue service's port (the local host's poison queue lives there).</summary>
+    public int QueuePort { get; private set; }
+
+    private int TablePort { get; set; }
+
+    /// <summary>Path-style queue endpoint, e.g. <c>http://127.0.0.1:50124/devstoreaccount1</c>.</summary>
+    public Uri QueueEndpoint => new($"{(IsHttps ? "https" : "http")}://127.0.0.1:{QueuePort}/{AccountName}");
+
     public bool IsHttps => _useHttpsWithOAuth;
 
     /// <summary>Path-style endpoint, e.g. <c>http://127.0.0.1:50123/devstoreaccount1</c>.</summary>
     public Uri BlobEndpoint => new($"{(IsHttps ? "https" : "http")}://127.0.0.1:{Port}/{AccountName}");
 
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol={(IsHttps ? "https" : "http")};AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};";
+        $"DefaultEndpointsProtocol={(IsHttps ? "https" : "http")};AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};QueueEndpoint={QueueEndpoint};";
 
     /// <summary>The self-signed server certificate (HTTPS mode only).</summary>
     public X509Certificate2? Certificate => _certificate?.Certificate;
@@ -83,6 +91,8 @@ public class AzuriteFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Port = FreeLoopbackPort();
+        QueuePort = FreeLoopbackPort();
+        TablePort = FreeLoopbackPort();
         _dataDirectory = Directory.CreateTempSubdirectory("valar-azurite-").FullName;
         if (_useHttpsWithOAuth)
         {
@@ -122,6 +132,10 @@ public class AzuriteFixture : IAsyncLifetime
         {
             "--blobHost", "127.0.0.1",
             "--blobPort", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--queueHost", "127.0.0.1",
+            "--queuePort", QueuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--tableHost", "127.0.0.1",
+            "--tablePort", TablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--location", _dataDirectory!,
             "--silent",
             "--disableTelemetry",
@@ -324,7 +338,7 @@ public class AzuriteFixture : IAsyncLifetime
     private static async Task<string> FindAzuriteAsync(CancellationToken cancellationToken)
     {
         var root = FindRepositoryRoot();
-        var executable = Path.Combine(root, "node_modules", ".bin", "azurite-blob");
+        var executable = Path.Combine(root, "node_modules", ".bin", "azurite");
         if (File.Exists(executable))
         {
             return executable;

@@ -6,7 +6,7 @@ namespace Valar.DevHost.Configuration;
 public static class DevHostCommandLine
 {
     public const string Usage =
-        "usage: Valar.DevHost --app <folder with the app's build output> [--port 7071 (0 = a free port)] [--settings <local.settings.json>]";
+        "usage: Valar.DevHost --app <folder with the app's build output> [--port 7071 (0 = a free port)] [--settings <local.settings.json>] [--blob-poll <seconds, 0 = off; default 2>] [--blob-retry-delay <seconds; default 1>]";
 
     public static bool TryParse(IReadOnlyList<string> args, out DevHostOptions? options, out string? error)
     {
@@ -16,6 +16,8 @@ public static class DevHostCommandLine
         var port = 7071;
         string? app = null;
         string? settings = null;
+        var blobPoll = 2.0;
+        var blobRetryDelay = 1.0;
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
@@ -48,6 +50,24 @@ public static class DevHostCommandLine
                 case "--settings":
                     settings = value;
                     break;
+                case "--blob-poll":
+                case "--blob-retry-delay":
+                    if (!double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) || seconds > 3600)
+                    {
+                        error = $"{name} '{value}' is not a number of seconds (0-3600)";
+                        return false;
+                    }
+
+                    if (name == "--blob-poll")
+                    {
+                        blobPoll = seconds;
+                    }
+                    else
+                    {
+                        blobRetryDelay = seconds;
+                    }
+
+                    break;
                 default:
                     error = $"unknown option '{name}'";
                     return false;
@@ -65,6 +85,8 @@ public static class DevHostCommandLine
             Port = port,
             AppDirectory = Path.GetFullPath(app),
             SettingsPath = settings is null ? null : Path.GetFullPath(settings),
+            BlobPollInterval = TimeSpan.FromSeconds(blobPoll),
+            BlobRetryDelay = TimeSpan.FromSeconds(blobRetryDelay),
         };
         return true;
     }

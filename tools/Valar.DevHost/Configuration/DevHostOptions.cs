@@ -28,4 +28,13 @@ public sealed record DevHostOptions
 
     /// <summary>How long the host waits for an <c>InvocationResponse</c> once the HTTP exchange is over.</summary>
     public TimeSpan InvocationResponseTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the Azurite poller lists each blob trigger's container (<c>--blob-poll</c> seconds; zero turns it off).</summary>
+    public TimeSpan BlobPollInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The wait between failed tries of one blob delivery (<c>--blob-retry-delay</c> seconds).</summary>
+    public TimeSpan BlobRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Tries of one blob delivery before it goes to the poison queue, as the real host's <c>maxDequeueCount</c>.</summary>
+    public int BlobMaxDeliveries { get; init; } = 5;
 }

@@ -91,4 +91,22 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 29, Level = LogLevel.Information, Message = "Shutting down: cancelling {Count} running invocations")]
     public static partial void CancellingInvocations(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Blob trigger {FunctionName}: try {Attempt} of {MaxAttempts} for {BlobPath} failed: {Reason}")]
+    public static partial void BlobDeliveryFailed(ILogger logger, string functionName, int attempt, int maxAttempts, string blobPath, string reason);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Error, Message = "Blob trigger {FunctionName}: {BlobPath} failed {MaxAttempts} times; written to the poison queue {Queue}")]
+    public static partial void BlobPoisoned(ILogger logger, string functionName, string blobPath, int maxAttempts, string queue);
+
+    [LoggerMessage(EventId = 42, Level = LogLevel.Error, Message = "Blob trigger {FunctionName}: {BlobPath} could not be written to the poison queue")]
+    public static partial void BlobPoisonFailed(ILogger logger, Exception exception, string functionName, string blobPath);
+
+    [LoggerMessage(EventId = 43, Level = LogLevel.Warning, Message = "Blob poller could not list container {Container}: {Reason}")]
+    public static partial void BlobPollFailed(ILogger logger, string container, string reason);
+
+    [LoggerMessage(EventId = 44, Level = LogLevel.Information, Message = "Blob trigger {FunctionName}: polling container {Container} every {Seconds} s (Azurite emits no Event Grid events)")]
+    public static partial void BlobPollStarted(ILogger logger, string functionName, string container, double seconds);
+
+    [LoggerMessage(EventId = 45, Level = LogLevel.Warning, Message = "Blob trigger {FunctionName}: the connection setting {Setting} is not a connection string; the poller and the poison queue are off")]
+    public static partial void BlobConnectionUnusable(ILogger logger, string functionName, string setting);
 }
