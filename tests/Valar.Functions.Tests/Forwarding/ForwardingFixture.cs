@@ -61,6 +61,9 @@ public sealed class ForwardingFixture : IAsyncLifetime
         {
             ["Valar__Fetch__AllowedNetworks__0"] = "127.0.0.1/32",
             ["VALAR_TEST_UPSTREAM_KEY"] = UpstreamKey,
+
+            // Every log line reaches the host's output, where the tests look for leaks.
+            ["Logging__LogLevel__Default"] = "Trace",
         };
         string[][] models =
         [

@@ -253,6 +253,30 @@ public sealed class ForwardingHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task Forward_KeyedUpstream_LogsNeitherKeyNorImageNorUrl()
+    {
+        const string path = "/v1/chat/completions";
+        var url = _server.ImageUrl("/cat.png").ToString();
+
+        using var response = await _server.Http.SendAsync(Post(path, Body(path, ForwardingFixture.KeyedModel, url)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        const string logged = "Forwarded chat.completions request for model fwd/keyed: upstream answered 200";
+        for (var i = 0; i < 100 && !_server.Host.Output.Any(line => line.Contains(logged, StringComparison.Ordinal)); i++)
+        {
+            // The worker's logs reach the host over gRPC a moment after the response: wait for the line, boundedly.
+            await Task.Delay(100);
+        }
+
+        var output = string.Join('\n', _server.Host.Output);
+        Assert.Contains("Forwarded chat.completions request for model fwd/keyed: upstream answered 200", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(ForwardingFixture.UpstreamKey, output, StringComparison.Ordinal);
+        Assert.DoesNotContain(CatB64[..64], output, StringComparison.Ordinal);
+        Assert.DoesNotContain(url, output, StringComparison.Ordinal);
+        Assert.DoesNotContain(_server.Upstream.BaseUri.Authority, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Models_ForwardingModels_AreMarked()
     {
         using var document = JsonDocument.Parse(await _server.Http.GetStringAsync(new Uri(_server.BaseUri, "/v1/models")));
