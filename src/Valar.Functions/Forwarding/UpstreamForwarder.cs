@@ -95,15 +95,11 @@ public sealed class UpstreamForwarder(HttpMessageInvoker invoker, TimeProvider t
                 await WriteTimeoutAsync(context.Response, surface, upstream, cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (HttpRequestException exception) when (exception.InnerException is TimeoutException)
+            catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException)
             {
-                Log.UpstreamTimedOut(logger, surfaceName, upstream.Model, (long)upstream.ResponseTimeout.TotalSeconds);
-                await WriteTimeoutAsync(context.Response, surface, upstream, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (HttpRequestException exception)
-            {
-                Log.UpstreamUnreachable(logger, surfaceName, upstream.Model, exception.HttpRequestError);
+                // Refused, reset, DNS failure, or the handler's ConnectTimeout (a TaskCanceledException that is neither
+                // the client's cancellation nor our deadline): nothing answered, so nothing was relayed yet.
+                Log.UpstreamUnreachable(logger, surfaceName, upstream.Model, (exception as HttpRequestException)?.HttpRequestError ?? HttpRequestError.ConnectionError);
                 await ErrorEnvelope.WriteAsync(
                     context.Response, surface, StatusCodes.Status502BadGateway, "upstream model server unreachable", null, "upstream_unreachable", cancellationToken).ConfigureAwait(false);
                 return;
