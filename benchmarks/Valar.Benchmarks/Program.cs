@@ -22,6 +22,12 @@ if (args.Contains("--images"))
 }
 
 var quick = args.Contains("--quick");
+if (args.Contains("--forwarding"))
+{
+    // Issue 12: forwarding to a model server (docs/performance.md).
+    return await ForwardingBenchmark.RunAsync(quick).ConfigureAwait(false);
+}
+
 var rounds = quick ? 3 : 7;
 var sample = TimeSpan.FromMilliseconds(quick ? 40 : 100);
 var loadDuration = TimeSpan.FromSeconds(quick ? 0.75 : 2.5);

@@ -32,21 +32,29 @@ public sealed class RequestValidator
     public bool ScanPayloadsInParallel { get; init; } = true;
 
     /// <summary>Validates <paramref name="body"/>, which must stay unchanged until the returned task completes.</summary>
-    public Task<ValidationOutcome> ValidateAsync(ApiSurface surface, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
+    public Task<ValidationOutcome> ValidateAsync(ApiSurface surface, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default) =>
+        ValidateAsync(surface, body, keepDownloads: false, cancellationToken);
+
+    /// <summary>
+    /// Validates <paramref name="body"/>, which must stay unchanged until the returned task completes. With
+    /// <paramref name="keepDownloads"/>, a valid outcome keeps the checked bytes of every URL image
+    /// (<see cref="ValidationOutcome.Downloads"/>) until it is disposed.
+    /// </summary>
+    public Task<ValidationOutcome> ValidateAsync(ApiSurface surface, ReadOnlyMemory<byte> body, bool keepDownloads, CancellationToken cancellationToken = default)
     {
         var mode = ScanPayloadsInParallel ? Base64ScanMode.Parallel : Base64ScanMode.Inline;
         var parsed = RequestParser.Parse(surface, body, _catalog.LargestMaxImages + 1, mode, out var base64Scans);
         return base64Scans is not null && base64Scans.Any(scan => scan.Running is not null)
-            ? ValidateThenDrainAsync(parsed, base64Scans, cancellationToken)
-            : ValidateParsedAsync(parsed, base64Scans, cancellationToken);
+            ? ValidateThenDrainAsync(parsed, base64Scans, keepDownloads, cancellationToken)
+            : ValidateParsedAsync(parsed, base64Scans, keepDownloads, cancellationToken);
     }
 
     /// <summary>Whatever the verdict, returns only once no scan reads the body any more.</summary>
-    private async Task<ValidationOutcome> ValidateThenDrainAsync(ParseResult parsed, IReadOnlyList<PendingBase64Scan> base64Scans, CancellationToken cancellationToken)
+    private async Task<ValidationOutcome> ValidateThenDrainAsync(ParseResult parsed, IReadOnlyList<PendingBase64Scan> base64Scans, bool keepDownloads, CancellationToken cancellationToken)
     {
         try
         {
-            return await ValidateParsedAsync(parsed, base64Scans, cancellationToken).ConfigureAwait(false);
+            return await ValidateParsedAsync(parsed, base64Scans, keepDownloads, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -60,7 +68,7 @@ public sealed class RequestValidator
         }
     }
 
-    private async Task<ValidationOutcome> ValidateParsedAsync(ParseResult parsed, IReadOnlyList<PendingBase64Scan>? base64Scans, CancellationToken cancellationToken)
+    private async Task<ValidationOutcome> ValidateParsedAsync(ParseResult parsed, IReadOnlyList<PendingBase64Scan>? base64Scans, bool keepDownloads, CancellationToken cancellationToken)
     {
         if (!parsed.Succeeded)
         {
@@ -88,6 +96,8 @@ public sealed class RequestValidator
         await using var fetches = new PendingFetches(_fetcher, request.Images, limits.MaxImageBytes, cancellationToken);
         var imageOptions = limits.ToImageCheckOptions();
         var reports = new List<ImageReport>(request.Images.Count);
+        var downloads = keepDownloads ? new List<DownloadedImage>() : null;
+        var kept = keepDownloads ? new List<IDisposable>() : null;
         long totalBytes = 0;
 
         // With ScanPayloadsInParallel, the next large base64 image is checked (decoded and walked) on the thread pool
@@ -102,7 +112,7 @@ public sealed class RequestValidator
                 ImageCheckResult checkedImage;
                 if (image.Source != ImageSourceKind.Base64)
                 {
-                    checkedImage = await CheckUrlImageAsync(image, fetches, imageOptions).ConfigureAwait(false);
+                    checkedImage = await CheckUrlImageAsync(image, fetches, imageOptions, downloads, kept).ConfigureAwait(false);
                 }
                 else if (ahead is not null && aheadIndex == i)
                 {
@@ -136,6 +146,12 @@ public sealed class RequestValidator
 
                 reports.Add(ToReport(image, checkedImage));
             }
+
+            var outcome = downloads is null
+                ? ValidationOutcome.Valid(Report(request, model, reports))
+                : ValidationOutcome.Valid(Report(request, model, reports), downloads, kept!);
+            kept = null;
+            return outcome;
         }
         finally
         {
@@ -144,9 +160,13 @@ public sealed class RequestValidator
             {
                 await ((Task)ahead).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
-        }
 
-        return ValidationOutcome.Valid(Report(request, model, reports));
+            // Kept downloads of a request that failed (or threw) go back to their pool here.
+            foreach (var result in kept ?? [])
+            {
+                result.Dispose();
+            }
+        }
     }
 
     private static async Task<ImageCheckResult> CheckBase64Async(ImageReference image, PendingBase64Scan pending, ImageCheckOptions options)
@@ -155,7 +175,12 @@ public sealed class RequestValidator
         return ImageContentChecker.CheckBase64(image.Base64.Span, scan, image.DeclaredMediaType, options, image.Path);
     }
 
-    private static async Task<ImageCheckResult> CheckUrlImageAsync(ImageReference image, PendingFetches fetches, ImageCheckOptions options)
+    /// <summary>
+    /// Checks a URL image's download. With <paramref name="downloads"/>, the bytes of a valid image stay alive (its
+    /// fetch result is added to <paramref name="kept"/>); otherwise they go back to the pool at once.
+    /// </summary>
+    private static async Task<ImageCheckResult> CheckUrlImageAsync(
+        ImageReference image, PendingFetches fetches, ImageCheckOptions options, List<DownloadedImage>? downloads, List<IDisposable>? kept)
     {
         var fetch = fetches.Take(image.Index);
         if (fetch is null)
@@ -163,14 +188,33 @@ public sealed class RequestValidator
             return ImageCheckResult.Invalid(SchemeError(image));
         }
 
-        using var result = await fetch.ConfigureAwait(false);
-        if (result.Error is { } error)
+        var result = await fetch.ConfigureAwait(false);
+        var keep = false;
+        try
         {
-            return ImageCheckResult.Invalid(error with { Path = image.Path });
-        }
+            if (result.Error is { } error)
+            {
+                return ImageCheckResult.Invalid(error with { Path = image.Path });
+            }
 
-        // Downloads carry no declared type: a Content-Type header is not evidence of what the bytes are.
-        return ImageContentChecker.CheckBytes(result.Content.Span, declaredMediaType: null, options, image.Path);
+            // Downloads carry no declared type: a Content-Type header is not evidence of what the bytes are.
+            var checkedImage = ImageContentChecker.CheckBytes(result.Content.Span, declaredMediaType: null, options, image.Path);
+            if (checkedImage.Succeeded && downloads is not null)
+            {
+                downloads.Add(new DownloadedImage(image.Index, image.BodyRange, checkedImage.Info!.MediaType, result.Content));
+                kept!.Add(result);
+                keep = true;
+            }
+
+            return checkedImage;
+        }
+        finally
+        {
+            if (!keep)
+            {
+                result.Dispose();
+            }
+        }
     }
 
     private static ValidationError SchemeError(ImageReference image)

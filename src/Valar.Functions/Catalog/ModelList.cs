@@ -1,17 +1,21 @@
 using System.Text.Json;
+using Valar.Functions.Forwarding;
 using Valar.Functions.Http;
 using Valar.Validation.Images;
 using Valar.Validation.Models;
 
 namespace Valar.Functions.Catalog;
 
-/// <summary>The configured models in OpenAI's list shape, with image support and limits.</summary>
-public sealed class ModelList(ModelCatalog catalog)
+/// <summary>
+/// The configured models in OpenAI's list shape, with image support, limits, and whether valid requests are forwarded
+/// to an upstream (<c>forwards</c>; never the upstream's address or credential).
+/// </summary>
+public sealed class ModelList(ModelCatalog catalog, UpstreamCatalog upstreams)
 {
     public Task WriteAsync(HttpResponse response, CancellationToken cancellationToken = default) =>
-        JsonWriting.WriteAsync(response, StatusCodes.Status200OK, writer => Write(writer, catalog), cancellationToken);
+        JsonWriting.WriteAsync(response, StatusCodes.Status200OK, writer => Write(writer, catalog, upstreams), cancellationToken);
 
-    public static void Write(Utf8JsonWriter writer, ModelCatalog catalog)
+    public static void Write(Utf8JsonWriter writer, ModelCatalog catalog, UpstreamCatalog upstreams)
     {
         writer.WriteStartObject();
         writer.WriteString("object", "list");
@@ -24,6 +28,13 @@ public sealed class ModelList(ModelCatalog catalog)
             writer.WriteNumber("created", 0);
             writer.WriteString("owned_by", "valar");
             writer.WriteBoolean("supports_images", model.SupportsImages);
+            var upstream = upstreams.Find(model.Id);
+            writer.WriteBoolean("forwards", upstream is not null);
+            if (upstream is not null)
+            {
+                writer.WriteBoolean("inlines_images", upstream.InlineImages);
+            }
+
             if (model.SupportsImages)
             {
                 writer.WriteStartObject("image_limits");

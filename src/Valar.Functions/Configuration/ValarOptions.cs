@@ -65,4 +65,36 @@ public sealed class ModelSettings
     public long? MaxImageBytes { get; init; }
 
     public long? MaxTotalMediaBytes { get; init; }
+
+    /// <summary>The model server valid requests for this model are forwarded to; none keeps the report behaviour.</summary>
+    public UpstreamSettings? Upstream { get; init; }
+}
+
+/// <summary>
+/// A model's upstream: an OpenAI-compatible (vLLM, SGLang) or Anthropic-compatible server. A valid request goes to the
+/// same path under <see cref="BaseUrl"/>. Operator-configured, so it is not subject to the image-URL SSRF policy;
+/// its redirects are never followed.
+/// </summary>
+public sealed class UpstreamSettings
+{
+    /// <summary>Base URL; the request path (<c>/v1/chat/completions</c>, ...) is appended, e.g. <c>http://127.0.0.1:8000</c>.</summary>
+    public string BaseUrl { get; init; } = "";
+
+    /// <summary>
+    /// Name of the app setting that holds the upstream's key (in Azure it can be a Key Vault reference). None: the
+    /// client's own credential headers are passed through.
+    /// </summary>
+    public string? CredentialSetting { get; init; }
+
+    /// <summary><c>Authorization</c> (sent as <c>Bearer &lt;key&gt;</c>) or <c>x-api-key</c>.</summary>
+    public string CredentialHeader { get; init; } = "Authorization";
+
+    /// <summary>Replace URL images by the bytes that were checked (data URI, Anthropic base64 source).</summary>
+    public bool InlineImages { get; init; } = true;
+
+    /// <summary>Longest wait for the upstream's response headers (connect included) before a 504.</summary>
+    public int ResponseTimeoutSeconds { get; init; } = 300;
+
+    /// <summary>Longest wait for a connection to the upstream before a 502.</summary>
+    public int ConnectTimeoutSeconds { get; init; } = 10;
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Valar.Functions.Catalog;
+using Valar.Functions.Forwarding;
 using Valar.Functions.Http;
 using Valar.Functions.Surfaces;
 using Valar.Functions.Uploads;
@@ -29,6 +30,12 @@ public static class ValarServiceCollectionExtensions
         services.AddSingleton<RequestValidator>();
         services.AddSingleton(provider => new BodyBufferBudget(options.MaxBufferedBodyBytes, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<RequestBodyReader>();
+        services.AddSingleton(UpstreamCatalog.From(options, configuration));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(provider => new UpstreamForwarder(
+            new HttpMessageInvoker(UpstreamHandler.Create(options)),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<UpstreamForwarder>>()));
         services.AddSingleton<SurfaceValidator>();
         services.AddSingleton<ModelList>();
         services.AddUploads(configuration);

@@ -19,4 +19,19 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Unhandled error on {Path}")]
     public static partial void Unhandled(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Forwarded {Surface} request for model {Model}: upstream answered {Status} after {ElapsedMs} ms")]
+    public static partial void Forwarded(ILogger logger, string surface, string model, int status, long elapsedMs);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Upstream of model {Model} unreachable for a {Surface} request: {Error}")]
+    public static partial void UpstreamUnreachable(ILogger logger, string surface, string model, HttpRequestError error);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Upstream of model {Model} did not answer a {Surface} request within {TimeoutSeconds} s")]
+    public static partial void UpstreamTimedOut(ILogger logger, string surface, string model, long timeoutSeconds);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "Client went away during a forwarded {Surface} request for model {Model}; the upstream request was cancelled")]
+    public static partial void ForwardAbortedByClient(ILogger logger, string surface, string model);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "Upstream of model {Model} broke off its answer to a {Surface} request; the client's response was aborted")]
+    public static partial void UpstreamBrokeOff(ILogger logger, string surface, string model);
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Valar.Functions.Diagnostics;
+using Valar.Functions.Forwarding;
 using Valar.Functions.Http;
 using Valar.Validation;
 using Valar.Validation.Requests;
@@ -8,11 +9,17 @@ namespace Valar.Functions.Surfaces;
 
 /// <summary>
 /// One validation request on one surface: buffer the body within the limit and the memory budget, validate it, and
-/// answer with the report or the refusal in the surface's envelope. The three surface functions hand their request here
+/// answer with the refusal in the surface's envelope, or, when valid, forward it to the model's upstream (URL images
+/// inlined) or answer with the report when the model has none. The three surface functions hand their request here
 /// and return <see cref="Results.Empty"/>: the response is written by then, and the empty result keeps the function's
 /// <c>$return</c> http output binding in <c>functions.metadata</c>, the shape the Functions host proxies.
 /// </summary>
-public sealed class SurfaceValidator(RequestBodyReader reader, RequestValidator validator, ILogger<SurfaceValidator> logger)
+public sealed class SurfaceValidator(
+    RequestBodyReader reader,
+    RequestValidator validator,
+    UpstreamCatalog upstreams,
+    UpstreamForwarder forwarder,
+    ILogger<SurfaceValidator> logger)
 {
     public async Task ValidateAsync(HttpRequest request, ApiSurface surface, CancellationToken cancellationToken = default)
     {
@@ -36,28 +43,60 @@ public sealed class SurfaceValidator(RequestBodyReader reader, RequestValidator 
         }
 
         var body = read.Body!;
-        ValidationOutcome outcome;
+        var bodyReleased = 0;
+        void ReleaseBody()
+        {
+            if (Interlocked.Exchange(ref bodyReleased, 1) == 0)
+            {
+                body.Dispose();
+                reader.Return(body);
+            }
+        }
+
+        ValidationOutcome? outcome = null;
         try
         {
-            outcome = await validator.ValidateAsync(surface, body.Content, cancellationToken).ConfigureAwait(false);
+            outcome = await validator.ValidateAsync(surface, body.Content, upstreams.InlinesAny, cancellationToken).ConfigureAwait(false);
+            if (!outcome.Succeeded)
+            {
+                // The outcome holds no slice of the body (messages and paths are strings), so its array can be reused now.
+                ReleaseBody();
+                Log.RequestRefused(logger, ReportWriter.SurfaceName(surface), outcome.Error.Code, outcome.Error.Path, ElapsedMs(started));
+                await ErrorEnvelope.WriteAsync(response, surface, outcome.Error, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            var report = outcome.Report;
+            Log.RequestValidated(logger, ReportWriter.SurfaceName(surface), report.Model, report.Images.Count, report.TotalBytes, ElapsedMs(started));
+            if (upstreams.Find(report.Model) is not { } upstream)
+            {
+                ReleaseBody();
+                outcome.Dispose();
+                await ReportWriter.WriteAsync(response, report, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            // The body and the checked downloads stay alive until the upstream has taken them all.
+            var kept = outcome;
+            await forwarder.ForwardAsync(
+                request.HttpContext,
+                surface,
+                upstream,
+                body.Content,
+                kept.Downloads,
+                () =>
+                {
+                    kept.Dispose();
+                    ReleaseBody();
+                },
+                cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            // The outcome holds no slice of the body (messages and paths are strings), so its array can be reused now.
-            body.Dispose();
-            reader.Return(body);
+            // Every path ends here with nothing reading the body or the downloads any more.
+            outcome?.Dispose();
+            ReleaseBody();
         }
-
-        if (!outcome.Succeeded)
-        {
-            Log.RequestRefused(logger, ReportWriter.SurfaceName(surface), outcome.Error.Code, outcome.Error.Path, ElapsedMs(started));
-            await ErrorEnvelope.WriteAsync(response, surface, outcome.Error, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        var report = outcome.Report;
-        Log.RequestValidated(logger, ReportWriter.SurfaceName(surface), report.Model, report.Images.Count, report.TotalBytes, ElapsedMs(started));
-        await ReportWriter.WriteAsync(response, report, cancellationToken).ConfigureAwait(false);
     }
 
     private static long ElapsedMs(long started) => (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;

@@ -102,13 +102,15 @@ internal static class ChatCompletionsParser
     private readonly struct ImageUrlObject
     {
         private readonly ReadOnlyMemory<byte> _url;
+        private readonly Range _urlRange;
         private readonly string? _detail;
         private readonly string? _problemPath;
         private readonly string? _problem;
 
-        private ImageUrlObject(ReadOnlyMemory<byte> url, string? detail, string? problemPath, string? problem)
+        private ImageUrlObject(ReadOnlyMemory<byte> url, Range urlRange, string? detail, string? problemPath, string? problem)
         {
             _url = url;
+            _urlRange = urlRange;
             _detail = detail;
             _problemPath = problemPath;
             _problem = problem;
@@ -123,11 +125,12 @@ internal static class ChatCompletionsParser
             if (reader.TokenType != JsonTokenType.StartObject)
             {
                 reader.Skip();
-                value = new ImageUrlObject(default, null, path, "expected an object with a 'url' string");
+                value = new ImageUrlObject(default, default, null, path, "expected an object with a 'url' string");
                 return true;
             }
 
             ReadOnlyMemory<byte>? url = null;
+            var urlRange = default(Range);
             string? detail = null;
             string? problemPath = null;
             string? problem = null;
@@ -139,6 +142,7 @@ internal static class ChatCompletionsParser
                     if (reader.TokenType == JsonTokenType.String)
                     {
                         url = context.GetUtf8String(ref reader);
+                        urlRange = ParseContext.TokenRange(ref reader);
                     }
                     else
                     {
@@ -164,7 +168,7 @@ internal static class ChatCompletionsParser
                 (problemPath, problem) = ($"{path}.url", "required");
             }
 
-            value = new ImageUrlObject(url ?? default, detail, problemPath, problem);
+            value = new ImageUrlObject(url ?? default, urlRange, detail, problemPath, problem);
             return true;
         }
 
@@ -177,7 +181,7 @@ internal static class ChatCompletionsParser
 
             return _problem is not null
                 ? context.Fail(_problemPath!, _problem)
-                : context.AddImageFromUrlText(_url, $"{path}.url", _detail);
+                : context.AddImageFromUrlText(_url, $"{path}.url", _detail, _urlRange);
         }
     }
 }

@@ -25,4 +25,11 @@ public sealed record ImageReference
 
     /// <summary>OpenAI's <c>detail</c> (auto, low, high, original), when given.</summary>
     public string? Detail { get; init; }
+
+    /// <summary>
+    /// For <see cref="ImageSourceKind.Url"/>: where the URL's JSON value sits in the body, as byte offsets. OpenAI
+    /// surfaces: the string token with its quotes; Anthropic: the whole <c>source</c> object. A forwarder splices the
+    /// checked bytes in there and leaves every other byte of the body as it was.
+    /// </summary>
+    public Range BodyRange { get; init; }
 }

@@ -128,7 +128,8 @@ internal static class MessagesParser
         ReadOnlyMemory<byte>? Url,
         ReadOnlyMemory<byte>? Data,
         string? MediaType,
-        string? WrongTypeField)
+        string? WrongTypeField,
+        Range ObjectRange = default)
     {
         public static ImageSource Read(ref Utf8JsonReader reader, ParseContext context)
         {
@@ -138,6 +139,7 @@ internal static class MessagesParser
                 return new ImageSource(SourceType.NotAnObject, null, null, null, null, null);
             }
 
+            var start = checked((int)reader.TokenStartIndex);
             var type = SourceType.Missing;
             string? typeName = null;
             ReadOnlyMemory<byte>? url = null;
@@ -185,7 +187,8 @@ internal static class MessagesParser
                 }
             }
 
-            return new ImageSource(type, typeName, url, data, mediaType, wrongTypeField);
+            // The reader is on the source object's end: the range is the whole object, braces included.
+            return new ImageSource(type, typeName, url, data, mediaType, wrongTypeField, start..checked((int)reader.BytesConsumed));
         }
 
         public bool AddTo(ParseContext context, string path)
@@ -208,7 +211,7 @@ internal static class MessagesParser
             return Type switch
             {
                 SourceType.Missing => context.Fail($"{path}.type", "required"),
-                SourceType.Url when Url is { } url => context.AddImageFromUrlText(url, $"{path}.url", detail: null),
+                SourceType.Url when Url is { } url => context.AddImageFromUrlText(url, $"{path}.url", detail: null, ObjectRange),
                 SourceType.Url => context.Fail($"{path}.url", "required for a source of type 'url'"),
                 SourceType.Base64 when MediaType is null => context.Fail($"{path}.media_type", "required for a source of type 'base64'"),
                 SourceType.Base64 when Data is { } data => context.AddBase64Image(data, $"{path}.data", MediaType),

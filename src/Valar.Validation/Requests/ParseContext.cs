@@ -83,11 +83,15 @@ internal sealed class ParseContext
         return unescaped.AsMemory(0, length);
     }
 
+    /// <summary>The byte range of the token the reader is on (a string token with its quotes).</summary>
+    public static Range TokenRange(ref Utf8JsonReader reader) => checked((int)reader.TokenStartIndex)..checked((int)reader.BytesConsumed);
+
     /// <summary>
     /// Adds an image given as URL text (OpenAI <c>image_url</c>, Anthropic url source): a data URI becomes a
     /// base64 image, anything else a URL image whose scheme is checked later, in check order.
+    /// <paramref name="bodyRange"/> is where the value that holds the URL sits in the body (see <see cref="ImageReference.BodyRange"/>).
     /// </summary>
-    public bool AddImageFromUrlText(ReadOnlyMemory<byte> text, string path, string? detail)
+    public bool AddImageFromUrlText(ReadOnlyMemory<byte> text, string path, string? detail, Range bodyRange)
     {
         var span = text.Span;
         if (DataUri.HasDataScheme(span))
@@ -125,6 +129,7 @@ internal sealed class ParseContext
             Source = ImageSourceKind.Url,
             Url = Encoding.UTF8.GetString(span),
             Detail = detail,
+            BodyRange = bodyRange,
         });
     }
 

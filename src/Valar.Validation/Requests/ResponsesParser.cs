@@ -65,6 +65,7 @@ internal static class ResponsesParser
         var isImage = false;
         var hasFileId = false;
         ReadOnlyMemory<byte>? imageUrl = null;
+        var imageUrlRange = default(Range);
         string? imageUrlProblem = null;
         string? detail = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -80,6 +81,7 @@ internal static class ResponsesParser
                 if (reader.TokenType == JsonTokenType.String)
                 {
                     imageUrl = context.GetUtf8String(ref reader);
+                    imageUrlRange = ParseContext.TokenRange(ref reader);
                 }
                 else if (reader.TokenType != JsonTokenType.Null)
                 {
@@ -117,7 +119,7 @@ internal static class ResponsesParser
 
         if (imageUrl is { } url)
         {
-            return context.AddImageFromUrlText(url, $"{path}.image_url", detail);
+            return context.AddImageFromUrlText(url, $"{path}.image_url", detail, imageUrlRange);
         }
 
         return hasFileId
