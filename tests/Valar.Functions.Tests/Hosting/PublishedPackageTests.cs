@@ -29,7 +29,14 @@ public sealed class PublishedPackageTests(ITestOutputHelper output)
 
         using var metadata = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(PublishedPackage.Folder, "functions.metadata")));
         var functions = metadata.RootElement.EnumerateArray().ToDictionary(function => function.GetProperty("name").GetString()!);
-        Assert.Equal(AppRoutes.Keys.Order(), functions.Keys.Order());
+        Assert.Equal(AppRoutes.Keys.Append("PrevalidateUpload").Order(), functions.Keys.Order());
+
+        // The upload trigger: the Event Grid blob trigger on uploads/{name}, bound to the SDK's BlobClient.
+        var blobTrigger = Assert.Single(functions["PrevalidateUpload"].GetProperty("bindings").EnumerateArray());
+        Assert.Equal("blobTrigger", blobTrigger.GetProperty("type").GetString());
+        Assert.Equal("uploads/{name}", blobTrigger.GetProperty("path").GetString());
+        Assert.Equal("EventGrid", blobTrigger.GetProperty("source").GetString());
+        Assert.Equal("AzureWebJobsStorage", blobTrigger.GetProperty("connection").GetString());
         foreach (var (name, route) in AppRoutes)
         {
             var bindings = functions[name].GetProperty("bindings").EnumerateArray().ToArray();
