@@ -1,13 +1,12 @@
 using System.Text.Json;
 using Valar.Functions.Forwarding;
 using Valar.Functions.Http;
-using Valar.Validation.Images;
 using Valar.Validation.Models;
 
 namespace Valar.Functions.Catalog;
 
 /// <summary>
-/// The configured models in OpenAI's list shape, with image support, limits, and whether valid requests are forwarded
+/// The configured models in OpenAI's list shape, with image support, limits, how images are checked, and whether valid requests are forwarded
 /// to an upstream (<c>forwards</c>; never the upstream's address or credential).
 /// </summary>
 public sealed class ModelList(ModelCatalog catalog, UpstreamCatalog upstreams)
@@ -41,13 +40,7 @@ public sealed class ModelList(ModelCatalog catalog, UpstreamCatalog upstreams)
                 writer.WriteNumber("max_images", model.Limits.MaxImages);
                 writer.WriteNumber("max_image_bytes", model.Limits.MaxImageBytes);
                 writer.WriteNumber("max_total_media_bytes", model.Limits.MaxTotalMediaBytes);
-                writer.WriteStartArray("media_types");
-                foreach (var mediaType in ImageInspector.SupportedMediaTypes)
-                {
-                    writer.WriteStringValue(mediaType);
-                }
-
-                writer.WriteEndArray();
+                ImageCheckJson.WriteChecks(writer, model.Limits.ToImageCheckOptions());
                 writer.WriteEndObject();
             }
 

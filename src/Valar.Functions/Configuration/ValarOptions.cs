@@ -1,3 +1,5 @@
+using Valar.Validation;
+using Valar.Validation.Images;
 using Valar.Validation.Models;
 
 namespace Valar.Functions.Configuration;
@@ -52,6 +54,12 @@ public sealed class LimitSettings
     public long MaxImageBytes { get; init; } = ModelLimits.DefaultMaxImageBytes;
 
     public long MaxTotalMediaBytes { get; init; } = ModelLimits.DefaultMaxTotalMediaBytes;
+
+    /// <summary><c>Structure</c> (the default: every container walked) or <c>Decode</c> (then fully decoded by SkiaSharp).</summary>
+    public string Integrity { get; init; } = nameof(ImageIntegrity.Structure);
+
+    /// <summary>At <c>Decode</c>: most width × height × frames one image may have before it is decoded (bombs are refused unread).</summary>
+    public long MaxDecodePixels { get; init; } = ImageCheckOptions.DefaultMaxDecodePixels;
 }
 
 public sealed class ModelSettings
@@ -66,8 +74,36 @@ public sealed class ModelSettings
 
     public long? MaxTotalMediaBytes { get; init; }
 
+    /// <summary>Overrides <see cref="LimitSettings.Integrity"/> for this model.</summary>
+    public string? Integrity { get; init; }
+
+    /// <summary>Overrides <see cref="LimitSettings.MaxDecodePixels"/> for this model.</summary>
+    public long? MaxDecodePixels { get; init; }
+
+    /// <summary>Optional shape limits for this model's images; all unset by default.</summary>
+    public ImagePolicySettings? ImagePolicy { get; init; }
+
     /// <summary>The model server valid requests for this model are forwarded to; none keeps the report behaviour.</summary>
     public UpstreamSettings? Upstream { get; init; }
+}
+
+/// <summary>
+/// A model's image shape limits (<c>Valar:Models:N:ImagePolicy</c>): each one unset means no limit, and each refusal has
+/// its own message.
+/// </summary>
+public sealed class ImagePolicySettings
+{
+    /// <summary>Most pixels (width × height) per image.</summary>
+    public long? MaxPixels { get; init; }
+
+    /// <summary>Longest side in pixels (Anthropic: 8000).</summary>
+    public int? MaxSide { get; init; }
+
+    /// <summary>False: only still images (OpenAI takes non-animated GIF only).</summary>
+    public bool AllowAnimated { get; init; } = true;
+
+    /// <summary>Most frames per image.</summary>
+    public int? MaxFrames { get; init; }
 }
 
 /// <summary>

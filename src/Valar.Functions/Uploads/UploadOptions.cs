@@ -1,3 +1,6 @@
+using Valar.Validation;
+using Valar.Validation.Images;
+
 namespace Valar.Functions.Uploads;
 
 /// <summary>The <c>Valar:Uploads</c> configuration section (environment: <c>Valar__Uploads__...</c>).</summary>
@@ -21,6 +24,17 @@ public sealed class UploadOptions
 
     public double ReadUrlMinutes { get; init; } = 15;
 
+    /// <summary>
+    /// How far uploads are checked. <c>Decode</c> by default: an upload is checked once, off the request path, and its
+    /// read URL is handed to model servers later, so it is worth a full decode.
+    /// </summary>
+    public string Integrity { get; init; } = nameof(ImageIntegrity.Decode);
+
+    internal ImageIntegrity IntegrityLevel => Configuration.ValarOptionsExtensions.ParseIntegrity(Integrity, "Valar:Uploads:Integrity");
+
+    /// <summary>At <c>Decode</c>: most width × height × frames one upload may have before it is decoded.</summary>
+    public long MaxDecodePixels { get; init; } = ImageCheckOptions.DefaultMaxDecodePixels;
+
     /// <summary>Create the three containers at startup (Development; in Azure the Bicep creates them).</summary>
     public bool CreateContainers { get; init; }
 
@@ -33,5 +47,12 @@ public sealed class UploadOptions
                 throw new InvalidOperationException($"Configuration Valar:Uploads:{name} must be positive, not {value}.");
             }
         }
+
+        if (MaxDecodePixels <= 0)
+        {
+            throw new InvalidOperationException($"Configuration Valar:Uploads:MaxDecodePixels must be positive, not {MaxDecodePixels}.");
+        }
+
+        _ = IntegrityLevel;
     }
 }

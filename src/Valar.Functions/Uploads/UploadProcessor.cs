@@ -23,20 +23,20 @@ public sealed class UploadProcessor
     private const int MaxDecideAttempts = 5;
 
     private readonly UploadStore _store;
-    private readonly long _maxImageBytes;
+    private readonly ImageCheckOptions _checks;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<UploadProcessor> _logger;
 
-    public UploadProcessor(UploadStore store, long maxImageBytes, ILogger<UploadProcessor> logger, TimeProvider? timeProvider = null)
+    public UploadProcessor(UploadStore store, ImageCheckOptions checks, ILogger<UploadProcessor> logger, TimeProvider? timeProvider = null)
     {
         _store = store;
-        _maxImageBytes = maxImageBytes;
+        _checks = checks;
         _logger = logger;
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
-    /// <summary>The per-image limit uploads are checked against.</summary>
-    public long MaxImageBytes => _maxImageBytes;
+    /// <summary>How uploads are checked: the per-image limit and the integrity level.</summary>
+    public ImageCheckOptions Checks => _checks;
 
     /// <summary>
     /// One delivery of <paramref name="upload"/> (the blob trigger's <see cref="BlobClient"/>): reads the record, then at
@@ -64,7 +64,7 @@ public sealed class UploadProcessor
         }
 
         // One byte past the limit, so a blob just over it is rejected by size without reading the rest.
-        var content = await UploadStore.ReadAsync(upload, _maxImageBytes, cancellationToken).ConfigureAwait(false);
+        var content = await UploadStore.ReadAsync(upload, _checks.MaxImageBytes, cancellationToken).ConfigureAwait(false);
         if (content is null)
         {
             // Gone between the event and the read: decided and cleaned up by another delivery, or deleted by its owner.
@@ -155,11 +155,11 @@ public sealed class UploadProcessor
         };
         if (delivery.ExceedsLimit)
         {
-            return Rejected(decided, ValidationErrors.ImageTooLarge(_maxImageBytes), null, null);
+            return Rejected(decided, ValidationErrors.ImageTooLarge(_checks.MaxImageBytes), null, null);
         }
 
         var content = delivery.Content;
-        var check = ImageContentChecker.CheckBytes(content.Span, DeclaredType(delivery.ContentType), _maxImageBytes);
+        var check = ImageContentChecker.CheckBytes(content.Span, DeclaredType(delivery.ContentType), _checks);
         if (!check.Succeeded)
         {
             return Rejected(decided, check.Error, check.Bytes, Sha256(content.Span));
@@ -169,7 +169,7 @@ public sealed class UploadProcessor
         if (!await _store.TryCreateImageAsync(pending.Id, content, check.Info.MediaType, sha256, cancellationToken).ConfigureAwait(false))
         {
             // An earlier or concurrent delivery stored its bytes first; the verdict must describe what is served.
-            var stored = await _store.GetImageAsync(pending.Id, _maxImageBytes, cancellationToken).ConfigureAwait(false);
+            var stored = await _store.GetImageAsync(pending.Id, _checks.MaxImageBytes, cancellationToken).ConfigureAwait(false);
             if (stored is null)
             {
                 // Removed again in between (a concurrent rejection's clean-up): never decide valid without stored bytes.
@@ -187,7 +187,7 @@ public sealed class UploadProcessor
             {
                 content = stored.Content;
                 sha256 = Sha256(content.Span);
-                check = ImageContentChecker.CheckBytes(content.Span, null, _maxImageBytes);
+                check = ImageContentChecker.CheckBytes(content.Span, null, _checks);
                 if (!check.Succeeded)
                 {
                     throw new InvalidOperationException($"Stored image {pending.Id} no longer passes validation ({check.Error.Code}).");

@@ -1,6 +1,6 @@
 using System.Text.Json;
+using Valar.Functions.Catalog;
 using Valar.Functions.Http;
-using Valar.Validation.Images;
 using Valar.Validation.Requests;
 
 namespace Valar.Functions.Uploads;
@@ -50,14 +50,8 @@ public sealed class UploadRequests(ILogger<UploadRequests> logger, UploadStore? 
                     writer.WriteEndObject();
                     writer.WriteString("expires_at", uploadUrl.ExpiresOn);
                     writer.WriteStartObject("limits");
-                    writer.WriteNumber("max_bytes", processor.MaxImageBytes);
-                    writer.WriteStartArray("media_types");
-                    foreach (var mediaType in ImageInspector.SupportedMediaTypes)
-                    {
-                        writer.WriteStringValue(mediaType);
-                    }
-
-                    writer.WriteEndArray();
+                    writer.WriteNumber("max_bytes", processor.Checks.MaxImageBytes);
+                    ImageCheckJson.WriteChecks(writer, processor.Checks);
                     writer.WriteEndObject();
                     writer.WriteString("status_url", StatusPath(id));
                     writer.WriteEndObject();

@@ -2,6 +2,7 @@ using Azure.Identity;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Azure;
 using Valar.Functions.Configuration;
+using Valar.Validation;
 
 namespace Valar.Functions.Uploads;
 
@@ -46,7 +47,12 @@ public static class UploadServiceCollectionExtensions
         services.AddSingleton(provider => new UploadStore(provider.GetRequiredService<BlobServiceClient>(), options));
         services.AddSingleton(provider => new UploadProcessor(
             provider.GetRequiredService<UploadStore>(),
-            provider.GetRequiredService<ValarOptions>().Defaults.MaxImageBytes,
+            new ImageCheckOptions
+            {
+                MaxImageBytes = provider.GetRequiredService<ValarOptions>().Defaults.MaxImageBytes,
+                Integrity = options.IntegrityLevel,
+                MaxDecodePixels = options.MaxDecodePixels,
+            },
             provider.GetRequiredService<ILogger<UploadProcessor>>()));
         if (options.CreateContainers)
         {

@@ -120,7 +120,7 @@ public sealed class UploadFaultTests(UploadFixture fixture)
         await CreateContainersAsync();
         var png = TestImages.Png(8, 8, padToBytes: 4096);
         var id = await IssueAndUploadAsync(png, "image/png");
-        var processor = new UploadProcessor(Store(fixture.Blobs), maxImageBytes: 4095, NullLogger<UploadProcessor>.Instance);
+        var processor = new UploadProcessor(Store(fixture.Blobs), UploadFixture.Checks with { MaxImageBytes = 4095 }, NullLogger<UploadProcessor>.Instance);
 
         var outcome = await processor.ProcessAsync(Upload(id));
 
@@ -130,7 +130,7 @@ public sealed class UploadFaultTests(UploadFixture fixture)
     }
 
     private UploadProcessor ProcessorOver(FaultyStorage storage) =>
-        new(Store(storage.Wrap(fixture.Blobs)), UploadFixture.MaxImageBytes, NullLogger<UploadProcessor>.Instance);
+        new(Store(storage.Wrap(fixture.Blobs)), UploadFixture.Checks, NullLogger<UploadProcessor>.Instance);
 
     private static UploadStore Store(Azure.Storage.Blobs.BlobServiceClient service) => new(service, Options);
 

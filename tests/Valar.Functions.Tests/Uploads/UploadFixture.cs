@@ -6,6 +6,8 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Valar.Functions.Tests.Hosting;
 using Valar.Testing.Azurite;
+using Valar.Validation;
+using Valar.Validation.Images;
 
 namespace Valar.Functions.Tests.Uploads;
 
@@ -21,6 +23,9 @@ public sealed class UploadFixture : IAsyncLifetime
 {
     public const string VisionModel = "moonshotai/Kimi-K2.6";
     public const long MaxImageBytes = 20 * 1024 * 1024;
+
+    /// <summary>The app's checks for uploads with its defaults: 20 MiB, decode level.</summary>
+    public static ImageCheckOptions Checks { get; } = new() { MaxImageBytes = MaxImageBytes, Integrity = ImageIntegrity.Decode };
 
     public AzuriteFixture Azurite { get; } = new();
 

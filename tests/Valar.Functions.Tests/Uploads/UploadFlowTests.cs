@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure.Storage.Blobs.Models;
 using Valar.Testing.Images;
+using Valar.Validation;
 
 namespace Valar.Functions.Tests.Uploads;
 
@@ -33,6 +34,8 @@ public sealed class UploadFlowTests(UploadFixture fixture)
         Assert.Equal($"/v1/uploads/{id}", upload.GetProperty("status_url").GetString());
         Assert.Equal(UploadFixture.MaxImageBytes, upload.GetProperty("limits").GetProperty("max_bytes").GetInt64());
         Assert.Equal(MediaTypes, upload.GetProperty("limits").GetProperty("media_types").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("decode", upload.GetProperty("limits").GetProperty("integrity").GetString());
+        Assert.Equal(ImageCheckOptions.DefaultMaxDecodePixels, upload.GetProperty("limits").GetProperty("max_decode_pixels").GetInt64());
 
         var uploadUrl = new Uri(upload.GetProperty("upload_url").GetString()!);
         Assert.Equal($"/{fixture.Azurite.BlobEndpoint.AbsolutePath.Trim('/')}/uploads/{id}", uploadUrl.AbsolutePath);
@@ -129,6 +132,30 @@ public sealed class UploadFlowTests(UploadFixture fixture)
         Assert.False(await fixture.ExistsAsync(App.UploadContainer, id));
         // Asked again, still no read URL.
         Assert.False((await App.GetStatusAsync(id)).Body.TryGetProperty("read_url", out _));
+    }
+
+    [Theory]
+    [InlineData("png-flipped-bytes-crc-fixed.png", "image/png")]
+    [InlineData("webp-lossless-flipped-bytes.webp", "image/webp")]
+    [InlineData("webp-bomb-16383.webp", "image/webp")]
+    public async Task Upload_ImageOnlyAFullDecodeRefuses_IsRejectedAtTheUploadsDefaultDecodeLevel(string file, string contentType)
+    {
+        var content = ImageCorpus.Load(file);
+        Assert.True(ImageContentChecker.CheckBytes(content, contentType, ImageCheckOptions.Default).Succeeded, "the structure level passes it");
+        var expected = ImageContentChecker.CheckBytes(content, contentType, UploadFixture.Checks).Error!;
+        var upload = await App.CreateUploadAsync();
+        var id = upload.GetProperty("id").GetString()!;
+        using (var put = await fixture.PutAsync(new Uri(upload.GetProperty("upload_url").GetString()!), content, contentType))
+        {
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+
+        var verdict = await App.WaitForVerdictAsync(id);
+
+        Assert.Equal("rejected", verdict.GetProperty("status").GetString());
+        Assert.Equal(expected.Message, verdict.GetProperty("error").GetProperty("message").GetString());
+        Assert.Equal(expected.Code is ValidationErrorCode.InvalidImage ? "invalid_image" : "pixel_budget_exceeded", verdict.GetProperty("error").GetProperty("code").GetString());
+        Assert.False(await fixture.ExistsAsync(App.ImageContainer, id));
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class UploadProcessorTests(UploadFixture fixture)
 
     private UploadProcessor Processor => new(
         new UploadStore(fixture.Blobs, new UploadOptions { UploadContainer = App.UploadContainer, ImageContainer = App.ImageContainer, VerdictContainer = App.VerdictContainer }),
-        UploadFixture.MaxImageBytes,
+        UploadFixture.Checks,
         NullLogger<UploadProcessor>.Instance);
 
     [Fact]

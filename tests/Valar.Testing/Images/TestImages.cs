@@ -60,11 +60,56 @@ public static class TestImages
             output.Write([0x21, 0xF9, 0x04, 0x00, 0x0A, 0x00, 0x00, 0x00]); // graphic control extension, 100 ms
             output.WriteByte(0x2C);
             output.Write(descriptor);
-            output.Write([0x02, 0x02, 0x44, 0x01, 0x00]); // LZW min code size 2, one tiny data sub-block
+            output.WriteByte(2); // LZW minimum code size
+            WriteSubBlocks(output, BlackPixelsLzw(width * height));
         }
 
         output.WriteByte(0x3B);
         return output.ToArray();
+    }
+
+    /// <summary>
+    /// An LZW code stream (minimum code size 2, so 3-bit codes) of <paramref name="pixels"/> black pixels that every decoder
+    /// reads in full: a clear code before every two literals keeps the table from ever growing a bit wider.
+    /// </summary>
+    private static byte[] BlackPixelsLzw(int pixels)
+    {
+        const int clear = 4, end = 5, codeBits = 3;
+        var codes = new List<int>();
+        for (var pixel = 0; pixel < pixels; pixel++)
+        {
+            if (pixel % 2 == 0)
+            {
+                codes.Add(clear);
+            }
+
+            codes.Add(0);
+        }
+
+        codes.Add(end);
+        var packed = new byte[((codes.Count * codeBits) + 7) / 8];
+        for (var i = 0; i < codes.Count; i++)
+        {
+            for (var bit = 0; bit < codeBits; bit++)
+            {
+                var position = (i * codeBits) + bit;
+                packed[position / 8] |= (byte)(((codes[i] >> bit) & 1) << (position % 8));
+            }
+        }
+
+        return packed;
+    }
+
+    private static void WriteSubBlocks(MemoryStream output, ReadOnlySpan<byte> data)
+    {
+        for (var offset = 0; offset < data.Length; offset += 255)
+        {
+            var block = data[offset..Math.Min(offset + 255, data.Length)];
+            output.WriteByte((byte)block.Length);
+            output.Write(block);
+        }
+
+        output.WriteByte(0);
     }
 
     /// <summary>
