@@ -320,7 +320,7 @@ add("gif-lzw-code-size-12.gif", patch(gif_anim, first[3], [12]), "gif", intent="
 add("gif-descriptor-without-data.gif", gif_static[:gif_blocks(gif_static)[-2][1] + 10] + b"\x3b", "gif", intent="invalid",
     note="image descriptor followed by the trailer")
 gm = images[1][3] + 40
-add("gif-flipped-bytes.gif", patch(gif_anim, gm, [b ^ 0x5A for b in gif_anim[gm:gm + 24]]), "gif", intent="invalid",
+add("gif-flipped-bytes.gif", patch(gif_anim, gm, [b ^ 0x5A for b in gif_anim[gm:gm + 24]]), "gif", frames=5, animated=True, intent="invalid",
     note="24 bytes of LZW data in frame 2 flipped")
 add("gif-no-frames.gif", gif_anim[:gblocks[0][1]] + b"\x3b", "gif", intent="invalid", note="header and trailer only")
 add("gif-bad-block.gif", gif_anim[:images[1][1]] + b"\x99" + gif_anim[images[1][1]:], "gif", intent="invalid", disagree="invalid",

@@ -5,7 +5,8 @@ public enum ImageIntegrity
 {
     /// <summary>
     /// The default: the whole container is walked, from signature to end marker, by the rules of its format (segments,
-    /// chunks, CRCs of critical PNG chunks, GIF LZW code streams, RIFF sizes), and frames are counted. Near memory speed.
+    /// chunks, CRCs of critical PNG chunks, GIF blocks, RIFF sizes), and frames are counted. Near memory speed. Damage inside
+    /// compressed data (JPEG entropy data apart from its markers, deflate, LZW, VP8/VP8L) needs <see cref="Decode"/>.
     /// </summary>
     Structure,
 

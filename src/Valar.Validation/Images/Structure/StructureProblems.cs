@@ -67,8 +67,6 @@ internal static class StructureProblems
 
     public static string GifNoImageData(int frame) => Invariant($"GIF frame {frame} has no image data");
 
-    public static string GifCorruptImageData(int frame) => Invariant($"GIF frame {frame} has corrupt LZW data");
-
     public static string GifNoFrames => "GIF has no image data";
 
     // WebP

@@ -9,6 +9,7 @@ public sealed class SkiaImageDecoderTests
     private static readonly ImageCheckOptions Decode = new() { Integrity = ImageIntegrity.Decode };
 
     [Theory]
+    [InlineData("gif-flipped-bytes.gif", "invalid image: GIF could not be decoded: frame 2: the image data is corrupt")]
     [InlineData("png-flipped-bytes-crc-fixed.png", "invalid image: PNG could not be decoded: decoding stopped before the image was complete")]
     [InlineData("webp-lossless-flipped-bytes.webp", "invalid image: WebP could not be decoded: the decoder refused it (InvalidInput)")]
     public void CheckBytes_DamageOnlyADecoderSees_RefusedAtDecodeLevelOnly(string file, string message)
