@@ -1,11 +1,10 @@
 using System.Buffers.Binary;
-using System.IO.Hashing;
 
 namespace Valar.Validation.Images.Structure;
 
 /// <summary>
 /// Walks a PNG chunk by chunk: IHDR valid, every chunk inside the data, the CRC of every critical chunk
-/// (<see cref="Crc32"/>, vectorized), IDAT present, nothing but ignored bytes after IEND, and an APNG's acTL
+/// (<see cref="WideCrc32"/>), IDAT present, nothing but ignored bytes after IEND, and an APNG's acTL
 /// consistent with its fcTL chunks. As libpng and Pillow do, a file that ends cleanly after its image data without IEND
 /// is accepted, and ancillary chunks' CRCs are not checked.
 /// </summary>
@@ -63,7 +62,7 @@ internal static class PngStructureWalker
             if ((type[0] & AncillaryBit) == 0)
             {
                 var stored = BinaryPrimitives.ReadUInt32BigEndian(data[(offset + ChunkHeaderSize + (int)length)..]);
-                if (Crc32.HashToUInt32(data.Slice(offset + 4, 4 + (int)length)) != stored)
+                if (WideCrc32.HashToUInt32(data.Slice(offset + 4, 4 + (int)length)) != stored)
                 {
                     return StructureResult.Invalid(StructureProblems.PngChunkCrc(TypeName(type), offset));
                 }
