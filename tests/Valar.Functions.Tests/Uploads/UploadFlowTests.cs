@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Azure.Storage.Blobs.Models;
 using Valar.Testing.Images;
 using Valar.Validation;
@@ -116,14 +117,7 @@ public sealed class UploadFlowTests(UploadFixture fixture)
             "20 MiB + 1 byte" => TestImages.Png(8, 8, padToBytes: (20 * 1024 * 1024) + 1),
             _ => Encoding.UTF8.GetBytes("hello, this is not an image\n"),
         };
-        var upload = await App.CreateUploadAsync();
-        var id = upload.GetProperty("id").GetString()!;
-        using (var put = await fixture.PutAsync(new Uri(upload.GetProperty("upload_url").GetString()!), content, contentType))
-        {
-            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
-        }
-
-        var verdict = await App.WaitForVerdictAsync(id);
+        var (id, verdict) = await UploadAndWaitForVerdictAsync(content, contentType);
 
         Assert.Equal("rejected", verdict.GetProperty("status").GetString());
         Assert.Equal(message, verdict.GetProperty("error").GetProperty("message").GetString());
@@ -143,14 +137,7 @@ public sealed class UploadFlowTests(UploadFixture fixture)
         var content = ImageCorpus.Load(file);
         Assert.True(ImageContentChecker.CheckBytes(content, contentType, ImageCheckOptions.Default).Succeeded, "the structure level passes it");
         var expected = ImageContentChecker.CheckBytes(content, contentType, UploadFixture.Checks).Error!;
-        var upload = await App.CreateUploadAsync();
-        var id = upload.GetProperty("id").GetString()!;
-        using (var put = await fixture.PutAsync(new Uri(upload.GetProperty("upload_url").GetString()!), content, contentType))
-        {
-            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
-        }
-
-        var verdict = await App.WaitForVerdictAsync(id);
+        var (id, verdict) = await UploadAndWaitForVerdictAsync(content, contentType);
 
         Assert.Equal("rejected", verdict.GetProperty("status").GetString());
         Assert.Equal(expected.Message, verdict.GetProperty("error").GetProperty("message").GetString());
@@ -311,5 +298,18 @@ public sealed class UploadFlowTests(UploadFixture fixture)
         var verdict = await App.WaitForVerdictAsync(id);
         Assert.Equal("valid", verdict.GetProperty("status").GetString());
         return id;
+    }
+
+    /// <summary>Asks for an upload URL, PUTs <paramref name="content"/> to it (201) and waits for the verdict.</summary>
+    private async Task<(string Id, JsonElement Verdict)> UploadAndWaitForVerdictAsync(byte[] content, string contentType)
+    {
+        var upload = await App.CreateUploadAsync();
+        var id = upload.GetProperty("id").GetString()!;
+        using (var put = await fixture.PutAsync(new Uri(upload.GetProperty("upload_url").GetString()!), content, contentType))
+        {
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+
+        return (id, await App.WaitForVerdictAsync(id));
     }
 }
